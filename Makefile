@@ -1,0 +1,63 @@
+# The project's one entry point: 'make help' lists what it does.
+# Everything it fetches or builds goes to build/ (git-ignored).
+
+S := scripts
+TARGET ?= vtd
+ARCH ?= x86_64
+
+.PHONY: help deps tree export mbox checkpatch kernel guest boot run kunit \
+	check check-bisect clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
+		sed 's/:.*## /\t/' | expand -t 16
+
+deps: ## install the Debian packages the project needs (as root)
+	@$(S)/install-deps.sh
+
+tree: deps ## build/linux: the pinned base, tagged "base", plus series/ (git am)
+	@$(S)/make-tree.sh
+
+export: ## write the commits of build/linux back to series/
+	@$(S)/export-series.sh
+
+mbox: ## build/series.mbox: the patches as one mbox for git am
+	@$(S)/make-mbox.sh
+
+checkpatch: ## checkpatch.pl --strict on every patch
+	@rm -rf build/results
+	@$(S)/checkpatch-series.sh
+
+kernel: ## build the guest kernel for ARCH (x86_64, arm64)
+	@$(S)/build-kernel.sh $(ARCH)
+
+guest: kernel ## build the initramfs with the selftests for ARCH
+	@$(S)/build-guest.sh $(ARCH)
+
+boot: ## boot TARGET (a file in targets/) translated and passthrough
+	@rm -rf build/results
+	@arch=$$(sed -n 's/^arch=//p' targets/$(TARGET).conf) && \
+		$(S)/build-kernel.sh $$arch && $(S)/build-guest.sh $$arch
+	@$(S)/boot-target.sh $(TARGET) translated || true
+	@$(S)/boot-target.sh $(TARGET) passthrough || true
+	@$(S)/summary.sh
+
+run: deps ## build the patched kernel, boot it on VT-d, show the DMA table
+	@[ -d build/linux/.git ] || $(S)/make-tree.sh
+	@$(MAKE) --no-print-directory boot TARGET=vtd; status=$$?; \
+		echo; $(S)/dma-table.sh vtd; exit $$status
+
+kunit: ## the KUnit suites on UML
+	@rm -rf build/results
+	@$(S)/run-kunit.sh; status=$$?; $(S)/summary.sh; exit $$status
+
+check: ## everything; ends with "N passed, N failed, N skipped"
+	@$(S)/check.sh
+
+check-bisect: ## build every patch for every architecture in arches/
+	@rm -rf build/results
+	@$(S)/check-bisect.sh $(basename $(notdir $(wildcard arches/*.conf))); \
+		$(S)/summary.sh
+
+clean: ## remove build/ (the work tree too: export first)
+	rm -rf build

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * init for the test guests: mount the pseudo file systems, run every
+ * program in /tests with the console to itself, dump the kernel log, and
+ * reboot (QEMU runs with -no-reboot, so this ends the run).
+ *
+ * Kernel messages are held back from the console while the tests run so
+ * that they cannot split a TAP line; the whole log follows the tests.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/klog.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define TEST_DIR "/tests"
+#define SYSLOG_ACTION_READ_ALL 3
+#define SYSLOG_ACTION_CONSOLE_LEVEL 8
+#define SYSLOG_ACTION_SIZE_BUFFER 10
+
+static void mount_or_warn(const char *fs, const char *where)
+{
+	mkdir(where, 0755);
+	if (mount(fs, where, fs, 0, NULL) && errno != EBUSY)
+		printf("init: cannot mount %s on %s: %s\n", fs, where,
+		       strerror(errno));
+}
+
+static int run(const char *path)
+{
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		execl(path, path, (char *)NULL);
+		printf("init: cannot run %s: %s\n", path, strerror(errno));
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return -errno;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static int filter_tests(const struct dirent *d)
+{
+	return d->d_name[0] != '.';
+}
+
+static void dump_kernel_log(void)
+{
+	int size = klogctl(SYSLOG_ACTION_SIZE_BUFFER, NULL, 0);
+	char *buf = size > 0 ? malloc(size) : NULL;
+	int len;
+
+	if (!buf) {
+		printf("init: cannot read the kernel log\n");
+		return;
+	}
+	len = klogctl(SYSLOG_ACTION_READ_ALL, buf, size);
+	printf("init: kernel log follows\n");
+	fflush(stdout);
+	if (len > 0)
+		write(STDOUT_FILENO, buf, len);
+	printf("init: kernel log ends\n");
+	free(buf);
+}
+
+int main(void)
+{
+	struct dirent **tests;
+	char path[512];
+	int n, i;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	mount_or_warn("proc", "/proc");
+	mount_or_warn("sysfs", "/sys");
+	mount_or_warn("devtmpfs", "/dev");
+
+	n = scandir(TEST_DIR, &tests, filter_tests, alphasort);
+	if (n < 0)
+		printf("init: cannot list %s: %s\n", TEST_DIR, strerror(errno));
+
+	klogctl(SYSLOG_ACTION_CONSOLE_LEVEL, NULL, 1);
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", TEST_DIR, tests[i]->d_name);
+		printf("init: running %s\n", path);
+		printf("init: %s exited with %d\n", path, run(path));
+	}
+	klogctl(SYSLOG_ACTION_CONSOLE_LEVEL, NULL, 7);
+
+	dump_kernel_log();
+	printf("init: all tests done\n");
+	sync();
+	reboot(RB_AUTOBOOT);
+	return 0;
+}

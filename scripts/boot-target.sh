@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2154 # arch, machine, ...: targets/*.conf, arches/*.conf
+# Boot one QEMU target (TCG) with its guest, keep the serial log, and record
+# one result per TAP test line plus one for the boot itself. The boot fails
+# on a timeout, a panic, Oops, WARN, BUG, lockdep (INFO:, WARNING:) or KASAN
+# report, or fewer results than the tests planned.
+# Usage: boot-target.sh TARGET [translated|passthrough]
+#   passthrough adds iommu.passthrough=1: the control run, in which an
+#   unclaimed device's DMA must land.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+target=${1:?usage: boot-target.sh TARGET [translated|passthrough]}
+mode=${2:-translated}
+load_conf "$TOP/targets/$target.conf"
+load_conf "$TOP/arches/$arch.conf"
+
+kernel=$BUILD/kernel-$arch/$kernel_image
+initrd=$BUILD/guest-$arch/initramfs.cpio
+[ -f "$kernel" ] || die "no $arch kernel: run build-kernel.sh $arch"
+[ -f "$initrd" ] || die "no $arch guest: run build-guest.sh $arch"
+command -v "$qemu" >/dev/null || die "$qemu not found: install $qemu_package"
+
+case $mode in
+translated) mode_cmdline= ;;
+passthrough) mode_cmdline=iommu.passthrough=1 ;;
+*) die "unknown mode '$mode': translated or passthrough" ;;
+esac
+
+name=$target:$mode
+log=$BUILD/logs/$target-$mode.log
+qemu_log=$BUILD/logs/$target-$mode.qemu.log
+timeout=${BOOT_TIMEOUT:-300}
+mkdir -p "$BUILD/logs"
+
+append="console=$console panic=-1 $cmdline $mode_cmdline IOMMU_FAULT_IRQ=$fault_irq"
+qemu_args=(-accel tcg -machine "$machine" -cpu "$cpu" -smp 2 -m 512M
+	-nographic -no-reboot -kernel "$kernel" -initrd "$initrd" -append "$append")
+[ -z "$iommu_device" ] || qemu_args+=(-device "$iommu_device")
+qemu_args+=(-device "edu,dma_mask=0xffffffffffffffff")
+
+info "booting $name (serial log: $log)"
+start=$SECONDS
+status=0
+timeout --kill-after=10 "$timeout" "$qemu" "${qemu_args[@]}" </dev/null >"$log" 2>"$qemu_log" ||
+	status=$?
+info "$name: QEMU exited with $status after $((SECONDS - start)) s"
+sed -i 's/\r$//' "$log"
+
+failure=
+bad=$(grep -n -E 'Kernel panic|Oops|WARNING:|BUG:|INFO: |cut here|KASAN|UBSAN' "$log" | head -n 5 || true)
+if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+	failure="timed out after $timeout s"
+elif [ -n "$bad" ]; then
+	failure="the kernel reported a problem: $(echo "$bad" | head -n 1)"
+elif [ "$status" -ne 0 ]; then
+	failure="QEMU exited with status $status"
+elif ! grep -q '^init: all tests done' "$log"; then
+	failure="the guest did not finish its tests"
+fi
+
+# TAP lines: "ok N name", "not ok N name", "ok N name # SKIP why"; the
+# 6.1 harness leaves the name out of a SKIP line, so take it from the
+# harness's "#  RUN name ..." line before it.
+planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$log" | awk '{ n += $1 } END { print n + 0 }')
+seen=0
+while read -r verdict test why; do
+	seen=$((seen + 1))
+	record "$verdict" "$name:$test" "$why"
+done < <(awk '
+	/^#  RUN / { current = $3; next }
+	/^(not )?ok [0-9]+/ {
+		verdict = /^not ok/ ? "FAIL" : / # SKIP/ ? "SKIP" : "PASS"
+		line = $0
+		sub(/^(not )?ok [0-9]+ ?/, "", line)
+		why = ""
+		if (match(line, / ?# SKIP ?/)) { why = substr(line, RSTART + RLENGTH); line = substr(line, 1, RSTART - 1) }
+		print verdict, (line == "" ? current : line), why
+	}' "$log")
+if [ -z "$failure" ] && [ "$seen" -ne "$planned" ]; then
+	failure="$seen results for $planned planned tests"
+fi
+if [ -z "$failure" ] && [ "$planned" -eq 0 ]; then
+	failure="no test ran"
+fi
+
+if [ -n "$failure" ]; then
+	log_tail "$log" 30
+	[ ! -s "$qemu_log" ] || log_tail "$qemu_log" 10
+	record FAIL "$name:boot" "$failure"
+	exit 1
+fi
+record PASS "$name:boot"

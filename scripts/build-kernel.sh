@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2154 # kernel_arch, cross_compile, kernel_image: arches/*.conf
+# Build the guest kernel of one architecture out of tree, from tinyconfig
+# plus kconfig/common.config and kconfig/ARCH.config, with ccache.
+# Usage: build-kernel.sh ARCH   (ARCH: a file in arches/)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+arch=${1:?usage: build-kernel.sh ARCH}
+load_conf "$TOP/arches/$arch.conf"
+require_tree
+
+out=$BUILD/kernel-$arch
+mkdir -p "$out"
+log=$out/build.log
+kmake=(make -C "$TREE" O="$out" ARCH="$kernel_arch" CROSS_COMPILE="$cross_compile"
+	CC="ccache ${cross_compile}gcc" HOSTCC="ccache gcc" -j"$(nproc)")
+fragments=("$TOP/kconfig/common.config" "$TOP/kconfig/$arch.config")
+
+run_logged() {
+	if ! "$@" >>"$log" 2>&1; then
+		log_tail "$log"
+		die "$arch kernel: '$*' failed (full log: $log)"
+	fi
+}
+
+: >"$log"
+info "configuring the $arch kernel (tinyconfig + ${fragments[*]##*/})"
+run_logged "${kmake[@]}" tinyconfig
+run_logged "$TREE/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "${fragments[@]}"
+run_logged "${kmake[@]}" olddefconfig
+
+# merge_config.sh only warns about options that did not survive: refuse.
+lost=$(grep -h '^CONFIG_' "${fragments[@]}" | while IFS= read -r line; do
+	grep -qxF "$line" "$out/.config" || printf '  %s (got: %s)\n' "$line" \
+		"$(grep -E "^(# )?${line%%=*}[= ]" "$out/.config" || echo unset)"
+done)
+[ -z "$lost" ] || die "$arch kernel: these options from kconfig/ did not make it into .config
+(a missing dependency?):
+$lost"
+
+info "building the $arch kernel (log: $log)"
+run_logged "${kmake[@]}" "${KERNEL_TARGETS:-all}"
+run_logged "${kmake[@]}" headers
+info "$arch kernel: $out/$kernel_image"

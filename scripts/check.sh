@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Everything 'make check' runs: the tree from series/, checkpatch, a build of
+# every patch on x86_64, the arm64 kernel, every QEMU target booted twice
+# (translated and iommu.passthrough=1), and KUnit. A failing step does not
+# stop the others; the summary's last line counts every result.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+S=$TOP/scripts
+
+rm -rf "$RESULTS"
+start=$SECONDS
+step() { info "[$((SECONDS - start)) s] $*"; }
+
+"$S/install-deps.sh"
+step "work tree"
+if ! "$S/make-tree.sh"; then
+	record FAIL "tree" "the series does not apply (see above)"
+	exec "$S/summary.sh"
+fi
+
+step "checkpatch --strict on every patch"
+"$S/checkpatch-series.sh" || true
+
+step "x86_64 build of every patch"
+built=(x86_64)
+"$S/check-bisect.sh" x86_64 || built=()
+step "arm64 build of the tip"
+if "$S/build-kernel.sh" arm64; then
+	record PASS "build:arm64:tip"
+	built+=(arm64)
+else
+	record FAIL "build:arm64:tip"
+fi
+
+ready=" "
+for arch in "${built[@]}"; do
+	step "$arch guest"
+	if "$S/build-guest.sh" "$arch"; then
+		record PASS "guest:$arch"
+		ready+="$arch "
+	else
+		record FAIL "guest:$arch"
+	fi
+done
+
+for conf in "$TOP"/targets/*.conf; do
+	target=$(basename "$conf" .conf)
+	arch=$(sed -n "s/^arch=//p" "$conf")
+	for mode in translated passthrough; do
+		if [[ $ready != *" $arch "* ]]; then
+			record FAIL "$target:$mode:boot" "no $arch kernel and guest to boot"
+			continue
+		fi
+		step "boot $target ($mode)"
+		"$S/boot-target.sh" "$target" "$mode" || true
+	done
+done
+
+step "KUnit"
+"$S/run-kunit.sh" || true
+
+step "done"
+exec "$S/summary.sh"

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Print what the DMA-isolation tests observed on one target, from the
+# "# observed:" lines of its boot logs, as a table.
+# Usage: dma-table.sh TARGET
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+target=${1:?usage: dma-table.sh TARGET}
+head -n 1 "$TOP/targets/$target.conf" | sed 's/^# /DMA isolation on: /'
+printf '%-12s %-10s %-14s %-7s %s\n' boot state direction landed fault
+for mode in translated passthrough; do
+	log=$BUILD/logs/$target-$mode.log
+	[ -f "$log" ] || continue
+	sed -n 's/^# observed: state=\([^ ]*\) dir=\([^ ]*\) landed=\([^ ]*\) fault=\([^ \r]*\).*/\1 \2 \3 \4/p' "$log" |
+		while read -r state dir landed fault; do
+			printf '%-12s %-10s %-14s %-7s %s\n' "$mode" "$state" "$dir" "$landed" "$fault"
+		done
+done

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Print the failures and the closing "N passed, N failed, N skipped" line
+# of everything recorded in build/results/results.txt; exit 1 if anything
+# failed or nothing passed.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+results=$RESULTS/results.txt
+[ -f "$results" ] || die "no results recorded in $results"
+passed=$(grep -c '^PASS ' "$results" || true)
+failed=$(grep -c '^FAIL ' "$results" || true)
+skipped=$(grep -c '^SKIP ' "$results" || true)
+if [ "$failed" -gt 0 ]; then
+	echo "Failed:"
+	sed -n 's/^FAIL /  /p' "$results"
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
