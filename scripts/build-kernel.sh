@@ -10,6 +10,9 @@ load_conf "$TOP/arches/$arch.conf"
 require_tree
 
 out=$BUILD/kernel-$arch
+# Paths under the checkout are hashed relative to it, so another clone of
+# the project reuses the compiler cache.
+export CCACHE_BASEDIR=$TOP
 mkdir -p "$out"
 log=$out/build.log
 kmake=(make -C "$TREE" O="$out" ARCH="$kernel_arch" CROSS_COMPILE="$cross_compile"

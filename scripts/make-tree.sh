@@ -56,6 +56,9 @@ if [ "$(tree_base_id)" = "$base_id" ]; then
 else
 	import_base
 fi
+# "applied" marks the last commit that came from series/: anything beyond
+# it is a developer's work that make-tree.sh must not throw away.
+git -C "$TREE" tag -f applied >/dev/null
 
 mapfile -t patches < <(find "$TOP/series" -name '[0-9][0-9][0-9][0-9]-*.patch' ! -name '0000-*' | sort)
 info "applying ${#patches[@]} patches from series/"
@@ -63,13 +66,13 @@ for patch in "${patches[@]}"; do
 	log=$(mktemp)
 	if ! git -C "$TREE" am -q --committer-date-is-author-date "$patch" >"$log" 2>&1; then
 		git -C "$TREE" am --abort >/dev/null 2>&1 || true
-		cat "$log" >&2
+		grep -v -E '^(hint:|When you have|If you prefer|To restore)' "$log" >&2
 		files=$(sed -n 's/^error: patch failed: \(.*\):[0-9]*$/\1/p; s/^error: \(.*\): does not exist in index$/\1/p' "$log" | sort -u | tr '\n' ' ')
 		die "series/$(basename "$patch") does not apply to $base_id${files:+ (in: $files)}"
 	fi
 	rm -f "$log"
+	git -C "$TREE" tag -f applied >/dev/null
 done
 
 "$TOP/scripts/cover-letter.sh" load
-git -C "$TREE" tag -f applied >/dev/null
 info "tree ready: $TREE, branch series, $(git -C "$TREE" rev-list --count base..HEAD) patches on $base_id"

@@ -28,22 +28,22 @@ python3 - "$json" >"$out/results.txt" <<'PY'
 import json, sys
 
 def walk(group, prefix):
-    name = prefix + group["name"] if group["name"] else prefix.rstrip(".")
     for case in group["test_cases"]:
-        print(case["status"], f"{name}.{case['name']}")
+        print(case["status"], prefix + case["name"])
     for sub in group["sub_groups"]:
-        walk(sub, name + "." if name else "")
+        walk(sub, prefix + sub["name"] + ".")
 
+# The top level is kunit.py's own "KUnit Test Group"; suites are below it.
 walk(json.load(open(sys.argv[1])), "")
 PY
 [ -s "$out/results.txt" ] || { log_tail "$log"; record FAIL "kunit:run" "no test case ran"; exit 1; }
 
 failed=0
-while read -r status name; do
-	case $status in
+while read -r verdict name; do
+	case $verdict in
 	PASS) record PASS "kunit:$name" ;;
 	SKIP) record SKIP "kunit:$name" ;;
-	*) record FAIL "kunit:$name" "$status"; failed=1 ;;
+	*) record FAIL "kunit:$name" "$verdict"; failed=1 ;;
 	esac
 done <"$out/results.txt"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
