@@ -29,7 +29,7 @@ esac
 name=$target:$mode
 log=$BUILD/logs/$target-$mode.log
 qemu_log=$BUILD/logs/$target-$mode.qemu.log
-timeout=${BOOT_TIMEOUT:-300}
+timeout=${BOOT_TIMEOUT:-120}
 mkdir -p "$BUILD/logs"
 
 append="console=$console panic=-1 $cmdline $mode_cmdline IOMMU_FAULT_IRQ=$fault_irq"
