@@ -14,7 +14,7 @@ step() { info "[$((SECONDS - start)) s] $*"; }
 "$S/install-deps.sh"
 step "work tree"
 if ! "$S/make-tree.sh"; then
-	record FAIL "tree" "the series does not apply (see above)"
+	record FAIL "tree" "no work tree: see the error above"
 	exec "$S/summary.sh"
 fi
 
