@@ -54,9 +54,9 @@ kunit: ## the KUnit suites on UML
 check: ## everything; ends with "N passed, N failed, N skipped"
 	@$(S)/check.sh
 
-check-bisect: ## build every patch for every architecture in arches/
+check-bisect: ## build every patch for every architecture in arches/ and KUnit
 	@rm -rf build/results
-	@$(S)/check-bisect.sh $(basename $(notdir $(wildcard arches/*.conf))); \
+	@$(S)/check-bisect.sh $(basename $(notdir $(wildcard arches/*.conf))) kunit; \
 		$(S)/summary.sh
 
 clean: ## remove build/ (the work tree too: export first)

@@ -1,14 +1,31 @@
 #!/usr/bin/env bash
 # Build the kernel of each given architecture at every commit of the series,
 # oldest first, so that a patch that only builds with a later one is caught.
-# Builds are incremental in build/kernel-ARCH; the tree is left at the tip.
-# Usage: check-bisect.sh ARCH...
+# "kunit" stands for the UML kernel with the KUnit suites, which builds the
+# test code that no guest kernel has. Builds are incremental (build/kernel-ARCH,
+# build/kunit/uml); the tree is left at the tip.
+# Usage: check-bisect.sh ARCH|kunit...
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 [ $# -gt 0 ] || die "usage: check-bisect.sh ARCH..."
 require_tree
 [ -z "$(git -C "$TREE" status --porcelain)" ] ||
 	die "$TREE has uncommitted changes: commit or stash them first"
+
+build() {
+	if [ "$1" != kunit ]; then
+		"$TOP/scripts/build-kernel.sh" "$1"
+		return
+	fi
+	local log=$BUILD/kunit/build.log
+	mkdir -p "$BUILD/kunit"
+	if ! (cd "$TREE" && ./tools/testing/kunit/kunit.py build \
+		--kunitconfig=drivers/iommu/.kunitconfig --build_dir="$BUILD/kunit/uml" \
+		--jobs="$(nproc)" --make_options=CC="ccache gcc") >"$log" 2>&1; then
+		log_tail "$log"
+		return 1
+	fi
+}
 
 tip=$(git -C "$TREE" rev-parse HEAD)
 branch=$(git -C "$TREE" rev-parse --abbrev-ref HEAD)
@@ -22,7 +39,9 @@ for commit in $(git -C "$TREE" rev-list --reverse base.."$tip"); do
 	git -C "$TREE" checkout -q "$commit"
 	for arch in "$@"; do
 		name=$(printf 'build:%s:%04d %s' "$arch" "$n" "$subject")
-		if "$TOP/scripts/build-kernel.sh" "$arch"; then
+		if [ "$arch" = kunit ] && [ ! -f "$TREE/drivers/iommu/.kunitconfig" ]; then
+			record SKIP "$name" "no KUnit suite at this commit"
+		elif build "$arch"; then
 			record PASS "$name"
 		else
 			record FAIL "$name"

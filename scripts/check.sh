@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Everything 'make check' runs: the tree from series/, checkpatch, a build of
-# every patch on x86_64, the arm64 kernel, every QEMU target booted twice
-# (translated and iommu.passthrough=1), and KUnit. A failing step does not
-# stop the others; the summary's last line counts every result.
+# every patch for x86_64 and of the KUnit kernel (UML), the arm64 kernel,
+# every QEMU target booted twice (translated and iommu.passthrough=1), and
+# KUnit. A failing step does not stop the others; the summary's last line
+# counts every result.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 S=$TOP/scripts
@@ -24,6 +25,8 @@ step "checkpatch --strict on every patch"
 step "x86_64 build of every patch"
 built=(x86_64)
 "$S/check-bisect.sh" x86_64 || built=()
+step "KUnit (UML) build of every patch"
+"$S/check-bisect.sh" kunit || true
 step "arm64 build of the tip"
 if "$S/build-kernel.sh" arm64; then
 	record PASS "build:arm64:tip"
