@@ -32,7 +32,7 @@ qemu_log=$BUILD/logs/$target-$mode.qemu.log
 timeout=${BOOT_TIMEOUT:-120}
 mkdir -p "$BUILD/logs"
 
-append="console=$console panic=-1 $cmdline $mode_cmdline IOMMU_FAULT_IRQ=$fault_irq"
+append="console=$console panic=-1 $cmdline $mode_cmdline IOMMU_FAULT_IRQ=$fault_irq IOMMU_BLOCKED_FAULT=\"$blocked_fault\""
 qemu_args=(-accel tcg -machine "$machine" -cpu "$cpu" -smp 2 -m 512M
 	-nographic -no-reboot -kernel "$kernel" -initrd "$initrd" -append "$append")
 [ -z "$iommu_device" ] || qemu_args+=(-device "$iommu_device")
