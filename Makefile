@@ -6,7 +6,7 @@ TARGET ?= vtd
 ARCH ?= x86_64
 
 .PHONY: help deps tree export mbox checkpatch kernel guest boot run kunit \
-	check check-bisect clean
+	check check-bisect check-drivers clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -58,6 +58,10 @@ check-bisect: ## build every patch for every architecture in arches/ and KUnit
 	@rm -rf build/results
 	@$(S)/check-bisect.sh $(basename $(notdir $(wildcard arches/*.conf))) kunit; \
 		$(S)/summary.sh
+
+check-drivers: ## compile every IOMMU driver (W=1) at every patch on every architecture
+	@rm -rf build/results
+	@$(S)/check-drivers.sh; status=$$?; $(S)/summary.sh; exit $$status
 
 clean: ## remove build/ (the work tree too: export first)
 	rm -rf build

@@ -33,10 +33,7 @@ run_logged "$TREE/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "
 run_logged "${kmake[@]}" olddefconfig
 
 # merge_config.sh only warns about options that did not survive: refuse.
-lost=$(grep -h '^CONFIG_' "${fragments[@]}" | while IFS= read -r line; do
-	grep -qxF "$line" "$out/.config" || printf '  %s (got: %s)\n' "$line" \
-		"$(grep -E "^(# )?${line%%=*}[= ]" "$out/.config" || echo unset)"
-done)
+lost=$(config_lost "$out/.config" "${fragments[@]}")
 [ -z "$lost" ] || die "$arch kernel: these options from kconfig/ did not make it into .config
 (a missing dependency?):
 $lost"

@@ -8,6 +8,7 @@ packages=(
 	bc bison flex cpio xz-utils ccache make gcc libc6-dev
 	libelf-dev libssl-dev python3 python3-ply python3-git git perl
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+	gcc-arm-linux-gnueabihf gcc-powerpc-linux-gnu gcc-s390x-linux-gnu
 	qemu-system-x86 qemu-system-arm
 )
 

@@ -43,6 +43,29 @@ record() {
 	printf '%-4s %s%s\n' "$verdict" "$name" "${*:+ ($*)}" >&2
 }
 
+# Print, one per line, the options of the kconfig fragments that .config
+# does not honour: a "CONFIG_X=..." line must be in it as it is, a
+# "# CONFIG_X is not set" line must not be set there. merge_config.sh and
+# olddefconfig only warn about (or silently drop) an option whose
+# dependencies are missing. Usage: config_lost .config FRAGMENT...
+config_lost() {
+	local config=$1 line sym
+	shift
+	{ grep -hE '^(CONFIG_|# CONFIG_[A-Za-z0-9_]+ is not set$)' "$@" || true; } |
+		while IFS= read -r line; do
+			if [ "${line:0:1}" = "#" ]; then
+				sym=${line#\# }
+				sym=${sym%% *}
+				grep -q "^$sym=" "$config" || continue
+			else
+				sym=${line%%=*}
+				! grep -qxF "$line" "$config" || continue
+			fi
+			printf '  %s (got: %s)\n' "$line" \
+				"$(grep -E "^(# )?${sym}[= ]" "$config" || echo unset)"
+		done
+}
+
 require_tree() {
 	git -C "$TREE" rev-parse --verify -q refs/tags/base >/dev/null ||
 		die "no work tree at $TREE: run 'make tree' first"

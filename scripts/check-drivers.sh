@@ -1,0 +1,220 @@
+#!/usr/bin/env bash
+# Compile drivers/iommu/ with every IOMMU driver enabled, W=1, for each
+# architecture with a kconfig/drivers-ARCH.config (allnoconfig plus
+# kconfig/drivers.config and that file), with Debian's cross compilers: first
+# at the base, then at every commit of the series, oldest first. A compile
+# error, or a warning that the base does not have, fails that commit on that
+# architecture.
+# How: a private worktree (build/check-drivers/src) is checked out commit by
+# commit and every architecture keeps its build directory, so make rebuilds
+# what a patch touched. The drivers/iommu objects are deleted before each
+# build: ccache answers for the files that did not change and replays their
+# warnings, so every build lists all the warnings of drivers/iommu at that
+# commit. These are compared with the base's as multisets of
+# "file: warning: text [-Wflag]" lines (line and column numbers dropped).
+# Usage: check-drivers.sh [ARCH...]   (default: every kconfig/drivers-*.config)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+require_tree
+git -C "$TREE" rev-parse --verify -q refs/heads/series >/dev/null ||
+	die "no branch 'series' in $TREE: run 'make tree' first"
+command -v ccache >/dev/null || die "no ccache: run 'make deps' as root"
+
+start=$SECONDS
+work=$BUILD/check-drivers
+src=$work/src
+logs=$work/logs
+# Paths under the checkout are hashed relative to it (see build-kernel.sh).
+export CCACHE_BASEDIR=$TOP
+# Written to a build's log between "make prepare" and "make drivers/iommu/":
+# only the warnings after it are compared.
+marker="#### check-drivers: drivers/iommu/"
+
+# The compiler prefix for ARCH and the Debian package that provides it.
+toolchain() {
+	case $1 in
+	x86_64) echo "x86_64-linux-gnu- gcc" ;;
+	arm64) echo "aarch64-linux-gnu- gcc-aarch64-linux-gnu" ;;
+	arm) echo "arm-linux-gnueabihf- gcc-arm-linux-gnueabihf" ;;
+	powerpc) echo "powerpc-linux-gnu- gcc-powerpc-linux-gnu" ;;
+	s390) echo "s390x-linux-gnu- gcc-s390x-linux-gnu" ;;
+	*) die "no cross compiler known for '$1': add it to toolchain() in $0" ;;
+	esac
+}
+
+# kmake ARCH MAKE-ARGS...: make in ARCH's build directory.
+kmake() {
+	local arch=$1 cross
+	shift
+	cross=$(toolchain "$arch")
+	cross=${cross% *}
+	make -C "$src" O="$work/$arch" ARCH="$arch" CROSS_COMPILE="$cross" \
+		CC="ccache ${cross}gcc" HOSTCC="ccache gcc" LOCALVERSION= \
+		-j"$(nproc)" "$@"
+}
+
+# The options of ARCH's fragments that its .config lacks (see config_lost).
+lost_options() {
+	config_lost "$work/$1/.config" "$TOP/kconfig/drivers.config" \
+		"$TOP/kconfig/drivers-$1.config"
+}
+
+# allnoconfig + the fragments; die if an option did not make it.
+configure() {
+	local arch=$1 log=$logs/$1-config.log lost
+	local frags=("$TOP/kconfig/drivers.config" "$TOP/kconfig/drivers-$arch.config")
+	mkdir -p "$work/$arch"
+	if ! { kmake "$arch" allnoconfig &&
+		"$src/scripts/kconfig/merge_config.sh" -m -O "$work/$arch" \
+			"$work/$arch/.config" "${frags[@]}" &&
+		kmake "$arch" olddefconfig; } >"$log" 2>&1; then
+		log_tail "$log"
+		die "$arch: configuring failed (full log: $log)"
+	fi
+	lost=$(lost_options "$arch")
+	[ -z "$lost" ] || die "$arch: these options of ${frags[*]#"$TOP"/}
+did not make it into $work/$arch/.config (a missing dependency?):
+$lost"
+}
+
+# build ARCH LOG: make prepare, then compile all of drivers/iommu/ again
+# (ccache keeps that cheap).
+build() {
+	local arch=$1 log=$2 dir=$work/$1/drivers/iommu
+	[ ! -d "$dir" ] || find "$dir" -name '*.o' -delete
+	{ kmake "$arch" W=1 prepare && echo "$marker" &&
+		kmake "$arch" W=1 drivers/iommu/; } >"$log" 2>&1
+}
+
+# warnings ARCH LOG: the warnings of the drivers/iommu/ part of LOG as they
+# were printed (.raw) and normalized (.warnings), line for line. Compilers
+# print paths relative to the build directory (ccache) or absolute.
+warnings() {
+	local log=$2 rel
+	rel=$(realpath -m --relative-to="$work/$1" "$src")
+	awk -v m="$marker" 'on && /: warning: /; $0 == m { on = 1 }' "$log" >"${log%.log}.raw"
+	awk -v a="$src/" -v b="$rel/" '
+		index($0, a) == 1 { $0 = substr($0, length(a) + 1) }
+		index($0, b) == 1 { $0 = substr($0, length(b) + 1) }
+		{ print }' "${log%.log}.raw" |
+		sed -E -e 's#^([^: ]+):[0-9]+(:[0-9]+)?: #\1: #' \
+			-e 's#[+]0x[0-9a-f]+(/0x[0-9a-f]+)?##g' >"${log%.log}.warnings"
+}
+
+# show_errors LOG: the compiler's errors in LOG, else its tail.
+show_errors() {
+	local errors
+	errors=$(grep -E ': (fatal )?error: ' "$1" | head -n 20 || true)
+	if [ -n "$errors" ]; then
+		printf '%s\n' "$errors" | sed 's/^/    /' >&2
+	else
+		log_tail "$1"
+	fi
+}
+
+# The driver objects that a build produced, for the log.
+objects() {
+	(cd "$work/$1" && find drivers/iommu -name '*.o' ! -name '*.mod.o' | sort |
+		sed 's#^drivers/iommu/##' | tr '\n' ' ')
+}
+
+arches=("$@")
+if [ ${#arches[@]} -eq 0 ]; then
+	for f in "$TOP"/kconfig/drivers-*.config; do
+		f=${f##*/drivers-}
+		arches+=("${f%.config}")
+	done
+fi
+missing=()
+for arch in "${arches[@]}"; do
+	[ -f "$TOP/kconfig/drivers-$arch.config" ] ||
+		die "no kconfig/drivers-$arch.config for '$arch'"
+	tc=$(toolchain "$arch")
+	if ! command -v "${tc% *}gcc" >/dev/null; then
+		warn "$arch: no ${tc% *}gcc (Debian package ${tc#* })"
+		missing+=("${tc#* }")
+	fi
+done
+[ ${#missing[@]} -eq 0 ] || die "cross compilers missing: install them as root with
+       apt-get install ${missing[*]}   (or: make deps)"
+
+# A git worktree of $TREE of our own: the work tree is someone's desk.
+if ! [ -f "$src/.git" ] ||
+	! git -C "$TREE" worktree list --porcelain | grep -qxF "worktree $src"; then
+	rm -rf "$src"
+	git -C "$TREE" worktree prune
+	info "checking out base into a worktree of $TREE: $src"
+	git -C "$TREE" worktree add -q --detach "$src" base
+fi
+checkout() { git -C "$src" checkout -q -f --detach "$1"; }
+
+mkdir -p "$logs"
+rm -f "$logs"/*
+checkout base
+for arch in "${arches[@]}"; do
+	info "configuring $arch (allnoconfig + kconfig/drivers.config + kconfig/drivers-$arch.config)"
+	configure "$arch"
+done
+
+failed=0
+broken=" "
+for arch in "${arches[@]}"; do
+	info "$arch: building drivers/iommu/ at the base (log: $logs/$arch-base.log)"
+	log=$logs/$arch-base.log
+	if build "$arch" "$log"; then
+		warnings "$arch" "$log"
+		info "$arch: compiled $(objects "$arch")"
+		record PASS "drivers:$arch:base" \
+			"$(wc -l <"$logs/$arch-base.warnings") W=1 warnings, the reference"
+	else
+		record FAIL "drivers:$arch:base" "the base does not build: full log $log"
+		show_errors "$log"
+		broken+="$arch "
+		failed=1
+	fi
+done
+
+n=0
+for commit in $(git -C "$TREE" rev-list --reverse base..series); do
+	n=$((n + 1))
+	subject=$(git -C "$TREE" log -1 --format=%s "$commit")
+	checkout "$commit"
+	for arch in "${arches[@]}"; do
+		name=$(printf 'drivers:%s:%04d %s' "$arch" "$n" "$subject")
+		log=$(printf '%s/%s-%04d.log' "$logs" "$arch" "$n")
+		if [[ $broken == *" $arch "* ]]; then
+			record SKIP "$name" "the base does not build for $arch"
+			continue
+		fi
+		info "$arch: building drivers/iommu/ at $(git -C "$TREE" log -1 --format=%h "$commit")"
+		if ! build "$arch" "$log"; then
+			record FAIL "$name" "does not build: full log $log"
+			show_errors "$log"
+			failed=1
+			continue
+		fi
+		lost=$(lost_options "$arch")
+		warnings "$arch" "$log"
+		new=$(LC_ALL=C comm -13 <(LC_ALL=C sort "$logs/$arch-base.warnings") \
+			<(LC_ALL=C sort "${log%.log}.warnings"))
+		if [ -n "$lost" ]; then
+			record FAIL "$name" "options of kconfig/drivers*.config lost after the patch"
+			printf '%s\n' "$lost" | sed 's/^/  /' >&2
+			failed=1
+		elif [ -n "$new" ]; then
+			record FAIL "$name" "$(wc -l <<<"$new") new W=1 warnings: full log $log"
+			# Show the new warnings as printed, with their line numbers.
+			awk -F '\t' 'NR == FNR { want[$0]++; next }
+				want[$1] > 0 { want[$1]--; print "    " $2 }' <(printf '%s\n' "$new") \
+				<(paste "${log%.log}.warnings" "${log%.log}.raw") >&2
+			failed=1
+		else
+			record PASS "$name"
+		fi
+	done
+done
+
+elapsed=$((SECONDS - start))
+info "check-drivers: ${#arches[@]} architectures x $n commits" \
+	"in $((elapsed / 60)) min $((elapsed % 60)) s"
+exit "$failed"
