@@ -5,8 +5,8 @@ S := scripts
 TARGET ?= vtd
 ARCH ?= x86_64
 
-.PHONY: help deps tree export mbox checkpatch kernel guest boot run kunit \
-	check check-bisect check-drivers clean
+.PHONY: help deps tree export mbox checkpatch docs kernel guest boot run \
+	kunit check check-bisect check-drivers clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -27,6 +27,10 @@ mbox: ## build/series.mbox: the patches as one mbox for git am
 checkpatch: ## checkpatch.pl --strict on every patch
 	@rm -rf build/results
 	@$(S)/checkpatch-series.sh
+
+docs: deps ## Documentation/iommu/ (htmldocs) and its kernel-doc, no warning
+	@rm -rf build/results
+	@$(S)/check-docs.sh; status=$$?; $(S)/summary.sh; exit $$status
 
 kernel: ## build the guest kernel for ARCH (x86_64, arm64)
 	@$(S)/build-kernel.sh $(ARCH)

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Everything 'make check' runs: the tree from series/, checkpatch, every
-# IOMMU driver compiled at every patch (check-drivers.sh), a build of
-# every patch for x86_64 and of the KUnit kernel (UML), the arm64 kernel,
-# every QEMU target booted twice (translated and iommu.passthrough=1), and
-# KUnit. A failing step does not stop the others; the summary's last line
+# Everything 'make check' runs: the tree from series/, checkpatch, the
+# documentation, every IOMMU driver compiled at every patch
+# (check-drivers.sh), a build of every patch for x86_64 and of the KUnit
+# kernel (UML), the arm64 kernel, every QEMU target booted twice
+# (translated and iommu.passthrough=1), and KUnit. A failing step does not stop the others; the summary's last line
 # counts every result.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -22,6 +22,9 @@ fi
 
 step "checkpatch --strict on every patch"
 "$S/checkpatch-series.sh" || true
+
+step "documentation: Documentation/iommu/ and kernel-doc"
+"$S/check-docs.sh" || true
 
 step "every IOMMU driver, W=1, at every patch, on five architectures"
 "$S/check-drivers.sh" || true
