@@ -36,7 +36,16 @@ append="console=$console panic=-1 $cmdline $mode_cmdline IOMMU_FAULT_IRQ=$fault_
 qemu_args=(-accel tcg -machine "$machine" -cpu "$cpu" -smp 2 -m 512M
 	-nographic -no-reboot -kernel "$kernel" -initrd "$initrd" -append "$append")
 [ -z "$iommu_device" ] || qemu_args+=(-device "$iommu_device")
-qemu_args+=(-device "edu,dma_mask=0xffffffffffffffff")
+# Four edu devices: two alone in their groups, and two functions of one
+# multi-function slot, which the kernel groups together since they have
+# no ACS to isolate them from each other. Not two devices behind a
+# PCIe-to-PCI bridge, which share the bridge's requester ID: SMMUv3 in 6.1
+# refuses the second device with that stream ID, and with QEMU 7.2 the
+# devices behind the bridge got no IOMMU group under virtio-iommu and
+# their mapped DMA did not land under AMD-Vi.
+edu=edu,dma_mask=0xffffffffffffffff
+qemu_args+=(-device "$edu,addr=10.0" -device "$edu,addr=11.0"
+	-device "$edu,addr=12.0,multifunction=on" -device "$edu,addr=12.1")
 
 info "booting $name (serial log: $log)"
 start=$SECONDS
