@@ -4,9 +4,13 @@
 S := scripts
 TARGET ?= vtd
 ARCH ?= x86_64
+# VARIANT=debug: the kernels with kconfig/debug.config (KASAN, kmemleak, ...)
+VARIANT ?=
+# The targets 'make stress' boots: every file in targets/ when empty.
+TARGETS ?=
 
 .PHONY: help deps tree export mbox checkpatch docs kernel guest boot run \
-	kunit check check-bisect check-drivers clean
+	kunit check check-bisect check-drivers check-debug stress clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -32,18 +36,19 @@ docs: deps ## Documentation/iommu/ (htmldocs) and its kernel-doc, no warning
 	@rm -rf build/results
 	@$(S)/check-docs.sh; status=$$?; $(S)/summary.sh; exit $$status
 
-kernel: ## build the guest kernel for ARCH (x86_64, arm64)
-	@$(S)/build-kernel.sh $(ARCH)
+kernel: ## build the guest kernel for ARCH (x86_64, arm64) [and VARIANT]
+	@$(S)/build-kernel.sh $(ARCH) $(VARIANT)
 
 guest: kernel ## build the initramfs with the selftests for ARCH
-	@$(S)/build-guest.sh $(ARCH)
+	@$(S)/build-guest.sh $(ARCH) $(VARIANT)
 
-boot: ## boot TARGET (a file in targets/) translated and passthrough
+boot: ## boot TARGET (a file in targets/) translated and passthrough [VARIANT]
 	@rm -rf build/results
 	@arch=$$(sed -n 's/^arch=//p' targets/$(TARGET).conf) && \
-		$(S)/build-kernel.sh $$arch && $(S)/build-guest.sh $$arch
-	@$(S)/boot-target.sh $(TARGET) translated || true
-	@$(S)/boot-target.sh $(TARGET) passthrough || true
+		$(S)/build-kernel.sh $$arch $(VARIANT) && \
+		$(S)/build-guest.sh $$arch $(VARIANT)
+	@$(S)/boot-target.sh $(TARGET) translated $(VARIANT) || true
+	@$(S)/boot-target.sh $(TARGET) passthrough $(VARIANT) || true
 	@$(S)/summary.sh
 
 run: deps ## build the patched kernel, boot it on VT-d, show the DMA table
@@ -51,9 +56,9 @@ run: deps ## build the patched kernel, boot it on VT-d, show the DMA table
 	@$(MAKE) --no-print-directory boot TARGET=vtd; status=$$?; \
 		echo; $(S)/dma-table.sh vtd; exit $$status
 
-kunit: ## the KUnit suites on UML
+kunit: ## the KUnit suites on UML [VARIANT=debug]
 	@rm -rf build/results
-	@$(S)/run-kunit.sh; status=$$?; $(S)/summary.sh; exit $$status
+	@$(S)/run-kunit.sh $(VARIANT); status=$$?; $(S)/summary.sh; exit $$status
 
 check: ## everything; ends with "N passed, N failed, N skipped"
 	@$(S)/check.sh
@@ -66,6 +71,15 @@ check-bisect: ## build every patch for every architecture in arches/ and KUnit
 check-drivers: ## compile every IOMMU driver (W=1) at every patch on every architecture
 	@rm -rf build/results
 	@$(S)/check-drivers.sh; status=$$?; $(S)/summary.sh; exit $$status
+
+check-debug: ## KUnit and every target (translated) on the debug kernels
+	@rm -rf build/results
+	@$(S)/check-debug.sh; status=$$?; $(S)/summary.sh; exit $$status
+
+stress: ## 1,000 VFIO cycles, 100 rebinds per process, on every target [TARGETS, VARIANT]
+	@rm -rf build/results
+	@$(S)/boot-targets.sh -v "$(VARIANT)" stress $(TARGETS); \
+		status=$$?; $(S)/summary.sh; exit $$status
 
 clean: ## remove build/ (the work tree too: export first)
 	rm -rf build

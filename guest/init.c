@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * init for the test guests: mount the pseudo file systems, run every
- * program in /tests with the console to itself, dump the kernel log, and
- * reboot (QEMU runs with -no-reboot, so this ends the run).
+ * program in /tests with the console to itself, have kmemleak scan if the
+ * kernel has it, dump the kernel log, and reboot (QEMU runs with
+ * -no-reboot, so this ends the run).
  *
  * Kernel messages are held back from the console while the tests run so
  * that they cannot split a TAP line; the whole log follows the tests.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +22,10 @@
 #include <unistd.h>
 
 #define TEST_DIR "/tests"
+#define DEBUGFS "/sys/kernel/debug"
+#define KMEMLEAK DEBUGFS "/kmemleak"
+/* kmemleak does not report objects younger than this (MSECS_MIN_AGE). */
+#define KMEMLEAK_MIN_AGE_S 5
 #define SYSLOG_ACTION_READ_ALL 3
 #define SYSLOG_ACTION_CONSOLE_LEVEL 8
 #define SYSLOG_ACTION_SIZE_BUFFER 10
@@ -54,6 +60,47 @@ static int run(const char *path)
 static int filter_tests(const struct dirent *d)
 {
 	return d->d_name[0] != '.';
+}
+
+/*
+ * Ask kmemleak for a scan once every test has run, and print what it
+ * reports and a closing count: the boot runner fails a kmemleak kernel's
+ * boot on any report, and when the count is missing.
+ */
+static void scan_for_leaks(void)
+{
+	char line[512];
+	int fd, leaks = 0;
+	FILE *report;
+
+	if (access(DEBUGFS, F_OK))
+		return;
+	mount_or_warn("debugfs", DEBUGFS);
+	if (access(KMEMLEAK, F_OK))
+		return;
+
+	sleep(KMEMLEAK_MIN_AGE_S + 1);
+	fd = open(KMEMLEAK, O_WRONLY);
+	if (fd < 0 || write(fd, "scan", 4) != 4) {
+		printf("init: kmemleak: cannot scan: %s\n", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	close(fd);
+	report = fopen(KMEMLEAK, "r");
+	if (!report) {
+		printf("init: kmemleak: cannot read the report: %s\n",
+		       strerror(errno));
+		return;
+	}
+	while (fgets(line, sizeof(line), report)) {
+		if (!strncmp(line, "unreferenced object", 19))
+			leaks++;
+		fputs(line, stdout);
+	}
+	fclose(report);
+	printf("init: kmemleak: scanned, %d suspected leaks\n", leaks);
 }
 
 static void dump_kernel_log(void)
@@ -98,6 +145,7 @@ int main(void)
 	}
 	klogctl(SYSLOG_ACTION_CONSOLE_LEVEL, NULL, 7);
 
+	scan_for_leaks();
 	dump_kernel_log();
 	printf("init: all tests done\n");
 	sync();

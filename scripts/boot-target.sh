@@ -2,34 +2,52 @@
 # shellcheck disable=SC2154 # arch, machine, ...: targets/*.conf, arches/*.conf
 # Boot one QEMU target (TCG) with its guest, keep the serial log, and record
 # one result per TAP test line plus one for the boot itself. The boot fails
-# on a timeout, a panic, Oops, WARN, BUG, lockdep (INFO:, WARNING:) or KASAN
-# report, or fewer results than the tests planned.
-# Usage: boot-target.sh TARGET [translated|passthrough]
+# on a timeout, a panic, Oops, WARN, BUG (KASAN's "BUG: KASAN:" too),
+# lockdep (INFO:, WARNING:), debug objects or list corruption report, or
+# fewer results than the tests planned. A kernel with kmemleak must have
+# scanned after the tests and found nothing.
+# Usage: boot-target.sh TARGET [translated|passthrough|stress] [VARIANT]
 #   passthrough adds iommu.passthrough=1: the control run, in which an
-#   unclaimed device's DMA must land.
+#   unclaimed device's DMA must land. stress is translated with the long
+#   form of the selftests' stress counts. VARIANT boots the kernel that
+#   build-kernel.sh ARCH VARIANT built (debug).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-target=${1:?usage: boot-target.sh TARGET [translated|passthrough]}
+target=${1:?usage: boot-target.sh TARGET [translated|passthrough|stress] [VARIANT]}
 mode=${2:-translated}
+variant=${3:-}
 load_conf "$TOP/targets/$target.conf"
 load_conf "$TOP/arches/$arch.conf"
 
-kernel=$BUILD/kernel-$arch/$kernel_image
+kernel_dir=$BUILD/kernel-$arch${variant:+-$variant}
+kernel=$kernel_dir/$kernel_image
 initrd=$BUILD/guest-$arch/initramfs.cpio
-[ -f "$kernel" ] || die "no $arch kernel: run build-kernel.sh $arch"
+[ -f "$kernel" ] || die "no $arch kernel: run build-kernel.sh $arch $variant"
 [ -f "$initrd" ] || die "no $arch guest: run build-guest.sh $arch"
 command -v "$qemu" >/dev/null || die "$qemu not found: install $qemu_package"
 
+# The stress counts are those the issue asks of every target: 1,000
+# claim and release cycles and 100 vfio-pci rebindings per process.
+timeout=${BOOT_TIMEOUT:-120}
 case $mode in
 translated) mode_cmdline= ;;
 passthrough) mode_cmdline=iommu.passthrough=1 ;;
-*) die "unknown mode '$mode': translated or passthrough" ;;
+stress)
+	mode_cmdline="IOMMU_STRESS_CYCLES=1000 IOMMU_STRESS_REBINDS=100"
+	timeout=${BOOT_TIMEOUT:-1800}
+	;;
+*) die "unknown mode '$mode': translated, passthrough or stress" ;;
 esac
 
-name=$target:$mode
-log=$BUILD/logs/$target-$mode.log
-qemu_log=$BUILD/logs/$target-$mode.qemu.log
-timeout=${BOOT_TIMEOUT:-120}
+name=$target${variant:+-$variant}:$mode
+log=$BUILD/logs/$target${variant:+-$variant}-$mode.log
+qemu_log=${log%.log}.qemu.log
+# KASAN and kmemleak make a TCG guest several times slower, and KASAN's
+# quarantine holds freed memory back: the tests must not weigh memory.
+if grep -q '^CONFIG_KASAN=y' "$kernel_dir/.config"; then
+	[ -n "${BOOT_TIMEOUT:-}" ] || timeout=$((timeout * 5))
+	mode_cmdline+=" IOMMU_TEST_KASAN=1"
+fi
 mkdir -p "$BUILD/logs"
 
 append="console=$console panic=-1 $cmdline $mode_cmdline IOMMU_FAULT_IRQ=$fault_irq IOMMU_BLOCKED_FAULT=\"$blocked_fault\""
@@ -56,7 +74,7 @@ info "$name: QEMU exited with $status after $((SECONDS - start)) s"
 sed -i 's/\r$//' "$log"
 
 failure=
-bad=$(grep -n -E 'Kernel panic|Oops|WARNING:|BUG:|INFO: |cut here|KASAN|UBSAN' "$log" | head -n 5 || true)
+bad=$(grep -n -E 'Kernel panic|Oops|WARNING:|BUG:|INFO: |cut here|UBSAN|ODEBUG|list_(add|del) corruption|unreferenced object|suspected memory leak' "$log" | head -n 5 || true)
 if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
 	failure="timed out after $timeout s"
 elif [ -n "$bad" ]; then
@@ -65,6 +83,9 @@ elif [ "$status" -ne 0 ]; then
 	failure="QEMU exited with status $status"
 elif ! grep -q '^init: all tests done' "$log"; then
 	failure="the guest did not finish its tests"
+elif grep -q '^CONFIG_DEBUG_KMEMLEAK=y' "$kernel_dir/.config" &&
+	! grep -q '^init: kmemleak: scanned, 0 suspected leaks$' "$log"; then
+	failure="kmemleak did not scan after the tests, or found leaks"
 fi
 
 # TAP lines: "ok N name", "not ok N name", "ok N name # SKIP why"; the

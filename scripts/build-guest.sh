@@ -2,19 +2,21 @@
 # shellcheck disable=SC2154 # cross_compile: arches/*.conf
 # Build the guest of one architecture: guest/init.c and the tree's IOMMU
 # selftests as static binaries, packed into an initramfs with the kernel's
-# usr/gen_init_cpio. Needs build-kernel.sh ARCH first (headers, tool).
-# Usage: build-guest.sh ARCH
+# usr/gen_init_cpio. Needs build-kernel.sh ARCH [VARIANT] first (headers,
+# tool); the guest is the same for every variant of the kernel.
+# Usage: build-guest.sh ARCH [VARIANT]
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-arch=${1:?usage: build-guest.sh ARCH}
+arch=${1:?usage: build-guest.sh ARCH [VARIANT]}
+variant=${2:-}
 load_conf "$TOP/arches/$arch.conf"
 require_tree
 
-kernel=$BUILD/kernel-$arch
+kernel=$BUILD/kernel-$arch${variant:+-$variant}
 out=$BUILD/guest-$arch
 gen_init_cpio=$kernel/usr/gen_init_cpio
 if [ ! -x "$gen_init_cpio" ] || [ ! -d "$kernel/usr/include" ]; then
-	die "no $arch kernel build in $kernel: run build-kernel.sh $arch first"
+	die "no $arch kernel build in $kernel: run build-kernel.sh $arch $variant first"
 fi
 
 rm -rf "$out"

@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2154 # kernel_arch, cross_compile, kernel_image: arches/*.conf
 # Build the guest kernel of one architecture out of tree, from tinyconfig
-# plus kconfig/common.config and kconfig/ARCH.config, with ccache.
-# Usage: build-kernel.sh ARCH   (ARCH: a file in arches/)
+# plus kconfig/common.config and kconfig/ARCH.config, with ccache. A
+# VARIANT adds kconfig/VARIANT.config and builds in kernel-ARCH-VARIANT.
+# Usage: build-kernel.sh ARCH [VARIANT]   (ARCH: a file in arches/;
+#        VARIANT: debug)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-arch=${1:?usage: build-kernel.sh ARCH}
+arch=${1:?usage: build-kernel.sh ARCH [VARIANT]}
+variant=${2:-}
 load_conf "$TOP/arches/$arch.conf"
 require_tree
 
-out=$BUILD/kernel-$arch
+name=$arch${variant:+-$variant}
+out=$BUILD/kernel-$name
 # Paths under the checkout are hashed relative to it, so another clone of
 # the project reuses the compiler cache.
 export CCACHE_BASEDIR=$TOP
@@ -18,27 +22,31 @@ log=$out/build.log
 kmake=(make -C "$TREE" O="$out" ARCH="$kernel_arch" CROSS_COMPILE="$cross_compile"
 	CC="ccache ${cross_compile}gcc" HOSTCC="ccache gcc" -j"$(nproc)")
 fragments=("$TOP/kconfig/common.config" "$TOP/kconfig/$arch.config")
+[ -z "$variant" ] || fragments+=("$TOP/kconfig/$variant.config")
+for fragment in "${fragments[@]}"; do
+	[ -f "$fragment" ] || die "no kconfig fragment $fragment"
+done
 
 run_logged() {
 	if ! "$@" >>"$log" 2>&1; then
 		log_tail "$log"
-		die "$arch kernel: '$*' failed (full log: $log)"
+		die "$name kernel: '$*' failed (full log: $log)"
 	fi
 }
 
 : >"$log"
-info "configuring the $arch kernel (tinyconfig + ${fragments[*]##*/})"
+info "configuring the $name kernel (tinyconfig + ${fragments[*]##*/})"
 run_logged "${kmake[@]}" tinyconfig
 run_logged "$TREE/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "${fragments[@]}"
 run_logged "${kmake[@]}" olddefconfig
 
 # merge_config.sh only warns about options that did not survive: refuse.
 lost=$(config_lost "$out/.config" "${fragments[@]}")
-[ -z "$lost" ] || die "$arch kernel: these options from kconfig/ did not make it into .config
+[ -z "$lost" ] || die "$name kernel: these options from kconfig/ did not make it into .config
 (a missing dependency?):
 $lost"
 
-info "building the $arch kernel (log: $log)"
+info "building the $name kernel (log: $log)"
 run_logged "${kmake[@]}" "${KERNEL_TARGETS:-all}"
 run_logged "${kmake[@]}" headers
-info "$arch kernel: $out/$kernel_image"
+info "$name kernel: $out/$kernel_image"

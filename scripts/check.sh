@@ -3,8 +3,9 @@
 # documentation, every IOMMU driver compiled at every patch
 # (check-drivers.sh), a build of every patch for x86_64 and of the KUnit
 # kernel (UML), the arm64 kernel, every QEMU target booted twice
-# (translated and iommu.passthrough=1), and KUnit. A failing step does not stop the others; the summary's last line
-# counts every result.
+# (translated and iommu.passthrough=1), KUnit, and KUnit and the vtd target
+# on the debug kernels (check-debug.sh). A failing step does not stop the
+# others; the summary's last line counts every result.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 S=$TOP/scripts
@@ -68,6 +69,9 @@ done
 
 step "KUnit"
 "$S/run-kunit.sh" || true
+
+step "debug kernels: KUnit and vtd with KASAN, kmemleak, lockdep, ..."
+"$S/check-debug.sh" vtd || true
 
 step "done"
 exec "$S/summary.sh"

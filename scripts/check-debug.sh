@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The debug variant: the KUnit suites, then each given target (every file
+# in targets/ when none is given) booted translated, on kernels built with
+# kconfig/debug.config. A report of KASAN, kmemleak, lockdep, debug objects
+# or list debugging fails the run it appears in.
+# Usage: check-debug.sh [TARGET...]
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+failed=0
+"$TOP/scripts/run-kunit.sh" debug || failed=1
+"$TOP/scripts/boot-targets.sh" -v debug translated "$@" || failed=1
+exit "$failed"
