@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Everything 'make check' runs: the tree from series/, checkpatch, the
 # documentation, every IOMMU driver compiled at every patch
-# (check-drivers.sh), a build of every patch for x86_64 and of the KUnit
-# kernel (UML), the arm64 kernel, every QEMU target booted twice
+# (check-drivers.sh, which compiles the KUnit suite too), a build of every
+# patch for x86_64, the arm64 kernel, every QEMU target booted twice
 # (translated and iommu.passthrough=1), KUnit, and KUnit and the vtd target
 # on the debug kernels (check-debug.sh). A failing step does not stop the
 # others; the summary's last line counts every result.
@@ -33,8 +33,6 @@ step "every IOMMU driver, W=1, at every patch, on five architectures"
 step "x86_64 build of every patch"
 built=(x86_64)
 "$S/check-bisect.sh" x86_64 || built=()
-step "KUnit (UML) build of every patch"
-"$S/check-bisect.sh" kunit || true
 step "arm64 build of the tip"
 if "$S/build-kernel.sh" arm64; then
 	record PASS "build:arm64:tip"
