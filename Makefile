@@ -10,7 +10,7 @@ VARIANT ?=
 TARGETS ?=
 
 .PHONY: help deps tree export mbox checkpatch docs kernel guest boot run \
-	kunit check check-bisect check-drivers check-debug stress clean
+	kunit check check-bisect check-drivers check-debug stress bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -80,6 +80,10 @@ stress: ## 1,000 VFIO cycles, 100 rebinds per process, on every target [TARGETS,
 	@rm -rf build/results
 	@$(S)/boot-targets.sh -v "$(VARIANT)" stress $(TARGETS); \
 		status=$$?; $(S)/summary.sh; exit $$status
+
+bench: deps ## base and series side by side: memory, hardware work, core time [TARGETS]
+	@[ -d build/linux/.git ] || $(S)/make-tree.sh
+	@$(S)/bench.sh $(TARGETS)
 
 clean: ## remove build/ (the work tree too: export first)
 	rm -rf build

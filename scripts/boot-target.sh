@@ -50,10 +50,8 @@ if grep -q '^CONFIG_KASAN=y' "$kernel_dir/.config"; then
 fi
 mkdir -p "$BUILD/logs"
 
-append="console=$console panic=-1 $cmdline $mode_cmdline IOMMU_FAULT_IRQ=$fault_irq IOMMU_BLOCKED_FAULT=\"$blocked_fault\""
-qemu_args=(-accel tcg -machine "$machine" -cpu "$cpu" -smp 2 -m 512M
-	-nographic -no-reboot -kernel "$kernel" -initrd "$initrd" -append "$append")
-[ -z "$iommu_device" ] || qemu_args+=(-device "$iommu_device")
+target_qemu_args "$kernel" "$initrd" \
+	"$mode_cmdline IOMMU_FAULT_IRQ=$fault_irq IOMMU_BLOCKED_FAULT=\"$blocked_fault\""
 # Four edu devices: two alone in their groups, and two functions of one
 # multi-function slot, which the kernel groups together since they have
 # no ACS to isolate them from each other. Not two devices behind a

@@ -3,7 +3,8 @@
 # Build the guest of one architecture: guest/init.c and the tree's IOMMU
 # selftests as static binaries, packed into an initramfs with the kernel's
 # usr/gen_init_cpio. Needs build-kernel.sh ARCH [VARIANT] first (headers,
-# tool); the guest is the same for every variant of the kernel.
+# tool); the guest is the same for every variant of the kernel but bench,
+# whose guest (guest-ARCH-bench) runs guest/bench.c instead of the tests.
 # Usage: build-guest.sh ARCH [VARIANT]
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -14,6 +15,11 @@ require_tree
 
 kernel=$BUILD/kernel-$arch${variant:+-$variant}
 out=$BUILD/guest-$arch
+tests=tools/testing/selftests/iommu
+if [ "$variant" = bench ]; then
+	out=$BUILD/guest-$arch-bench
+	tests=guest/bench.c
+fi
 gen_init_cpio=$kernel/usr/gen_init_cpio
 if [ ! -x "$gen_init_cpio" ] || [ ! -d "$kernel/usr/include" ]; then
 	die "no $arch kernel build in $kernel: run build-kernel.sh $arch $variant first"
@@ -24,11 +30,20 @@ mkdir -p "$out/tests" "$out/selftests"
 log=$out/build.log
 cc=${cross_compile}gcc
 
-info "building the $arch guest: init and tools/testing/selftests/iommu"
+build_tests() {
+	if [ "$variant" = bench ]; then
+		"$cc" -static -O2 -Wall -Werror -isystem "$kernel/usr/include" \
+			-o "$out/tests/bench" "$TOP/$tests"
+	else
+		make -C "$TREE/$tests" OUTPUT="$out/selftests" \
+			CC="$cc" USERLDFLAGS=-static KHDR_INCLUDES="-isystem $kernel/usr/include" \
+			install INSTALL_PATH="$out/tests"
+	fi
+}
+
+info "building the $arch guest: init and $tests"
 if ! "$cc" -static -O2 -Wall -Werror -o "$out/init" "$TOP/guest/init.c" >"$log" 2>&1 ||
-	! make -C "$TREE/tools/testing/selftests/iommu" OUTPUT="$out/selftests" \
-		CC="$cc" USERLDFLAGS=-static KHDR_INCLUDES="-isystem $kernel/usr/include" \
-		install INSTALL_PATH="$out/tests" >>"$log" 2>&1; then
+	! build_tests >>"$log" 2>&1; then
 	log_tail "$log"
 	die "$arch guest: build failed (full log: $log)"
 fi

@@ -2,24 +2,36 @@
 # shellcheck disable=SC2154 # kernel_arch, cross_compile, kernel_image: arches/*.conf
 # Build the guest kernel of one architecture out of tree, from tinyconfig
 # plus kconfig/common.config and kconfig/ARCH.config, with ccache. A
-# VARIANT adds kconfig/VARIANT.config and builds in kernel-ARCH-VARIANT.
-# Usage: build-kernel.sh ARCH [VARIANT]   (ARCH: a file in arches/;
-#        VARIANT: debug)
+# VARIANT adds kconfig/VARIANT.config and builds in kernel-ARCH-VARIANT;
+# "base" as third argument builds the pinned base (extract-tree.sh)
+# instead of the series, in kernel-ARCH-VARIANT-base.
+# Usage: build-kernel.sh ARCH [VARIANT] [base]   (ARCH: a file in arches/;
+#        VARIANT: debug, bench)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-arch=${1:?usage: build-kernel.sh ARCH [VARIANT]}
+arch=${1:?usage: build-kernel.sh ARCH [VARIANT] [base]}
 variant=${2:-}
+side=${3:-}
 load_conf "$TOP/arches/$arch.conf"
 require_tree
+tree=$TREE
+case $side in
+'') ;;
+base)
+	tree=$BASE_TREE
+	[ -f "$tree/Makefile" ] || die "no base tree in $tree: run extract-tree.sh base $tree"
+	;;
+*) die "unknown side '$side': only 'base' (the series when absent)" ;;
+esac
 
-name=$arch${variant:+-$variant}
+name=$arch${variant:+-$variant}${side:+-$side}
 out=$BUILD/kernel-$name
 # Paths under the checkout are hashed relative to it, so another clone of
 # the project reuses the compiler cache.
 export CCACHE_BASEDIR=$TOP
 mkdir -p "$out"
 log=$out/build.log
-kmake=(make -C "$TREE" O="$out" ARCH="$kernel_arch" CROSS_COMPILE="$cross_compile"
+kmake=(make -C "$tree" O="$out" ARCH="$kernel_arch" CROSS_COMPILE="$cross_compile"
 	CC="ccache ${cross_compile}gcc" HOSTCC="ccache gcc" -j"$(nproc)")
 fragments=("$TOP/kconfig/common.config" "$TOP/kconfig/$arch.config")
 [ -z "$variant" ] || fragments+=("$TOP/kconfig/$variant.config")
@@ -37,7 +49,7 @@ run_logged() {
 : >"$log"
 info "configuring the $name kernel (tinyconfig + ${fragments[*]##*/})"
 run_logged "${kmake[@]}" tinyconfig
-run_logged "$TREE/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "${fragments[@]}"
+run_logged "$tree/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "${fragments[@]}"
 run_logged "${kmake[@]}" olddefconfig
 
 # merge_config.sh only warns about options that did not survive: refuse.

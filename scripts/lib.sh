@@ -4,6 +4,9 @@
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 TREE=$BUILD/linux
+# The pinned base alone, for the benchmarks' side-by-side builds.
+# shellcheck disable=SC2034 # used by the scripts that source this
+BASE_TREE=$BUILD/linux-base
 RESULTS=$BUILD/results
 
 # The identity that import, git am and format-patch use, so that the same
@@ -64,6 +67,20 @@ config_lost() {
 			printf '  %s (got: %s)\n' "$line" \
 				"$(grep -E "^(# )?${sym}[= ]" "$config" || echo unset)"
 		done
+}
+
+# Set qemu_args to boot a target: its machine and IOMMU, KERNEL with
+# INITRD and the target's command line plus EXTRA. Needs the target's and
+# its architecture's descriptions loaded (load_conf).
+# Usage: target_qemu_args KERNEL INITRD EXTRA
+target_qemu_args() {
+	local append
+	# shellcheck disable=SC2154 # console, cmdline, ...: the descriptions
+	append="console=$console panic=-1 $cmdline $3"
+	# shellcheck disable=SC2034 # used by the caller
+	qemu_args=(-accel tcg -machine "$machine" -cpu "$cpu" -smp 2 -m 512M
+		-nographic -no-reboot -kernel "$1" -initrd "$2" -append "$append")
+	[ -z "$iommu_device" ] || qemu_args+=(-device "$iommu_device")
 }
 
 require_tree() {

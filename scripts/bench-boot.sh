@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2154 # arch, bench_events, ...: targets/*.conf, arches/*.conf
+# Boot one target's bench guest on the series' or the base's bench kernel
+# with sixteen edu devices, each in a group of its own, trace the IOMMU's
+# work in QEMU, and write what bench-hardware.awk and bench-memory.awk
+# count to build/bench/TARGET-SIDE.counts (SIDE: series or base).
+# Usage: bench-boot.sh TARGET [base]
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+target=${1:?usage: bench-boot.sh TARGET [base]}
+side=${2:-}
+case $side in
+'' | base) ;;
+*) die "unknown side '$side': only 'base' (the series when absent)" ;;
+esac
+load_conf "$TOP/targets/$target.conf"
+load_conf "$TOP/arches/$arch.conf"
+[ -n "${bench_events:-}" ] || die "targets/$target.conf names no bench_events"
+
+kernel=$BUILD/kernel-$arch-bench${side:+-$side}/$kernel_image
+initrd=$BUILD/guest-$arch-bench/initramfs.cpio
+[ -f "$kernel" ] || die "no kernel $kernel: run build-kernel.sh $arch bench $side"
+[ -f "$initrd" ] || die "no bench guest $initrd: run build-guest.sh $arch bench"
+command -v "$qemu" >/dev/null || die "$qemu not found: install $qemu_package"
+
+name=$target-${side:-series}
+out=$BUILD/bench
+log=$out/$name.log
+trace=$out/$name.qemu-trace
+mkdir -p "$out"
+rm -f "$trace" "$out/$name.counts"
+
+# Sixteen groups: the per-group figures are averages over them.
+edus=16
+target_qemu_args "$kernel" "$initrd" ""
+for slot in $(seq 8 $((8 + edus - 1))); do
+	qemu_args+=(-device "edu,dma_mask=0xffffffffffffffff,addr=$(printf '%x' "$slot").0")
+done
+qemu_args+=(-trace pci_cfg_write -D "$trace")
+for event in $bench_events; do
+	qemu_args+=(-trace "$event")
+done
+
+timeout=${BOOT_TIMEOUT:-300}
+info "bench: booting $name (serial log: $log)"
+status=0
+timeout --kill-after=10 "$timeout" "$qemu" "${qemu_args[@]}" </dev/null >"$log" 2>&1 ||
+	status=$?
+sed -i 's/\r$//' "$log"
+
+failure=
+bad=$(grep -m 1 -E 'Kernel panic|Oops|BUG:|WARNING:|^bench: error:' "$log" || true)
+if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+	failure="timed out after $timeout s"
+elif [ -n "$bad" ]; then
+	failure="$bad"
+elif [ "$status" -ne 0 ]; then
+	failure="QEMU exited with status $status"
+elif ! grep -q '^bench: done$' "$log"; then
+	failure="the bench program did not finish"
+elif ! grep -q "^bench: groups $edus\$" "$log"; then
+	failure="the guest did not find $edus groups: $(grep -m 1 '^bench: groups' "$log" || echo none)"
+fi
+if [ -n "$failure" ]; then
+	log_tail "$log" 30
+	die "bench $name: $failure"
+fi
+
+{
+	echo "groups $edus"
+	awk -f "$TOP/scripts/bench-hardware.awk" "$trace"
+	awk -f "$TOP/scripts/bench-memory.awk" "$log"
+} >"$out/$name.counts.new" || die "bench $name: cannot count $trace and $log"
+mv "$out/$name.counts.new" "$out/$name.counts"
+info "bench $name: $out/$name.counts"

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Print the make bench results as Markdown: what build/bench/*.counts hold
+# for the base and the series side by side, per group, with the ratio
+# series / base and the hardware minimum of bench/minimum.conf.
+# Usage: bench-report.sh TARGET...
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+[ $# -gt 0 ] || die "usage: bench-report.sh TARGET..."
+counts=$BUILD/bench
+
+files=("$TOP/bench/minimum.conf")
+for side in base series; do
+	[ -f "$counts/kunit-$side.counts" ] || die "no $counts/kunit-$side.counts: run bench-kunit.sh $side"
+	files+=("$counts/kunit-$side.counts")
+	for target in "$@"; do
+		[ -f "$counts/$target-$side.counts" ] ||
+			die "no $counts/$target-$side.counts: run bench-boot.sh $target ${side/series/}"
+		files+=("$counts/$target-$side.counts")
+	done
+done
+
+base_version=$(git -C "$TREE" tag -l --format='%(contents:subject)' base)
+patches=$(git -C "$TREE" rev-list --count base..HEAD)
+cat <<HEAD
+# make bench
+
+- date: $(date -u '+%Y-%m-%d %H:%M UTC')
+- machine: $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)), $(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME")
+- QEMU: $(qemu-system-x86_64 --version | head -n 1), TCG
+- base: $base_version
+- series: $patches patches, top $(git -C "$TREE" log -1 --format='%h ("%s")')
+
+Every figure is per group: a total over the groups of the run divided by
+their number. series / base is "-" where the base figure is 0.
+HEAD
+
+awk -v targets="$*" '
+function ratio(b, s) { return b == 0 ? "-" : sprintf("%.2f", s / b) }
+function per(v, n) { v = v / n; return v == int(v) ? v : sprintf("%.2f", v) }
+FILENAME ~ /minimum.conf$/ {
+	if ($0 ~ /^#/ || NF < 3)
+		next
+	min[$1, $2] = $3
+	why = $0
+	sub(/^[^ ]+ [^ ]+ [^ ]+ /, "", why)
+	reason[$1, $2] = why
+	next
+}
+{
+	file = FILENAME
+	sub(/.*\//, "", file)
+	sub(/\.counts$/, "", file)
+	side = file ~ /-base$/ ? "base" : "series"
+	name = file
+	sub(/-(base|series)$/, "", name)
+}
+$1 == "groups" { groups[name, side] = $2 }
+$1 == "kunit" { kunit[$2, side, $3] = $4 }
+$1 == "mem" { mem[name, side, $2, $3] = $4 }
+$1 == "hw" {
+	total[name, side, $2] += $4
+	detail[name, side, $2] = detail[name, side, $2] (detail[name, side, $2] == "" ? "" : ", ") $3 " " $4
+}
+$1 == "site" { sites[name, side] = sites[name, side] (sites[name, side] == "" ? "" : ", ") $4 " " $3 }
+END {
+	nphase = split("claim attach map unmap release claim-again release-again", phase, " ")
+	n = split(targets, target, " ")
+
+	print "\n## Memory per VFIO-owned group, in the guest\n"
+	print "Kernel allocations (kmalloc, kmem_cache_alloc, pages) made on behalf of VFIO"
+	print "or the IOMMU layer, from the guest kernel'"'"'s kmem trace events, paired with"
+	print "their frees. \"held\" counts what was allocated since the claim and is still"
+	print "live. The minimum is 0 wherever the driver has a static blocked domain.\n"
+	print "| target | figure | base | series | series / base |"
+	print "|---|---|---|---|---|"
+	for (i = 1; i <= n; i++) {
+		t = target[i]
+		gb = groups[t, "base"]; gs = groups[t, "series"]
+		row(t, "allocations at the claim", mem[t, "base", 1, "allocs"], gb, mem[t, "series", 1, "allocs"], gs)
+		row(t, "bytes held while claimed", mem[t, "base", 1, "held"], gb, mem[t, "series", 1, "held"], gs)
+		row(t, "bytes held after the release", mem[t, "base", 5, "held"], gb, mem[t, "series", 5, "held"], gs)
+		row(t, "allocations at a second claim", mem[t, "base", 6, "allocs"], gb, mem[t, "series", 6, "allocs"], gs)
+	}
+	print "\nWhat holds the memory while claimed (bytes over all groups):\n"
+	for (i = 1; i <= n; i++) {
+		t = target[i]
+		printf "- %s: base: %s; series: %s\n", t, \
+			sites[t, "base"] == "" ? "nothing" : sites[t, "base"], \
+			sites[t, "series"] == "" ? "nothing" : sites[t, "series"]
+	}
+
+	print "\n## Hardware work per group and transition, from QEMU'"'"'s trace events\n"
+	print "| target | transition | base | series | series / base | minimum | base: by kind | series: by kind |"
+	print "|---|---|---|---|---|---|---|---|"
+	for (i = 1; i <= n; i++) {
+		t = target[i]
+		for (p = 1; p <= nphase; p++) {
+			b = total[t, "base", p] + 0; s = total[t, "series", p] + 0
+			m = (t SUBSEP phase[p]) in min ? min[t, phase[p]] : "?"
+			printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", t, phase[p], \
+				per(b, groups[t, "base"]), per(s, groups[t, "series"]), ratio(b, s), m, \
+				detail[t, "base", p], detail[t, "series", p]
+		}
+	}
+	print "\nThe minimum, per target and transition (bench/minimum.conf):\n"
+	for (i = 1; i <= n; i++)
+		for (p = 1; p <= nphase; p++)
+			if ((target[i] SUBSEP phase[p]) in reason)
+				printf "- %s %s: %s\n", target[i], phase[p], reason[target[i], phase[p]]
+
+	print "\n## The core on the mock driver (KUnit on UML)\n"
+	print "iommu_test_claim_release_cost: base is the patch that adds the suite (the 6.1"
+	print "core, a driver without static domains, like every 6.1 driver); series is the"
+	print "top of the series with a driver that has static domains (iommu_core_static)"
+	print "and, for reference, one that has none (iommu_core).\n"
+	print "| figure | base | series | series / base | series, no static domains |"
+	print "|---|---|---|---|---|"
+	kb = kunit["iommu_core", "base", "groups"]
+	ks = kunit["iommu_core_static", "series", "groups"]
+	kd = kunit["iommu_core", "series", "groups"]
+	krow("domain allocations at the claim", "claim_allocs", kb, ks, kd)
+	krow("domains held while claimed", "held_domains", kb, ks, kd)
+	krow("bytes of domains held while claimed", "held_bytes", kb, ks, kd)
+	krow("domains held after the release", "held_after_release", kb, ks, kd)
+	krow("claim and release cycle, median ns", "cycle_median_ns", 1, 1, 1)
+}
+function row(t, what, b, gb, s, gs) {
+	printf "| %s | %s | %s | %s | %s |\n", t, what, per(b, gb), per(s, gs), ratio(b / gb, s / gs)
+}
+function krow(what, key, nb, ns, nd,  b, s, d) {
+	b = kunit["iommu_core", "base", key] / nb
+	s = kunit["iommu_core_static", "series", key] / ns
+	d = kunit["iommu_core", "series", key] / nd
+	printf "| %s | %s | %s | %s | %s |\n", what, per(b, 1), per(s, 1), ratio(b, s), per(d, 1)
+}' "${files[@]}"

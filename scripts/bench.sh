@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# make bench: build the bench kernels of the base and of the series (kconfig/
+# bench.config: trace events) for every architecture the targets need, boot
+# each target's bench guest on both, run the KUnit cost case on both sides,
+# and write the report (bench-report.sh) to bench/results.md and stdout.
+# Any step that fails stops the run: a table with a missing side is not a
+# result.
+# Usage: bench.sh [TARGET...]   (every file in targets/ when none)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+S=$TOP/scripts
+if [ $# -eq 0 ]; then
+	for conf in "$TOP"/targets/*.conf; do
+		set -- "$@" "$(basename "$conf" .conf)"
+	done
+fi
+require_tree
+start=$SECONDS
+
+"$S/extract-tree.sh" base "$BASE_TREE"
+arches=$(for target in "$@"; do
+	[ -f "$TOP/targets/$target.conf" ] || die "no such target: $target (a file in targets/)"
+	sed -n 's/^arch=//p' "$TOP/targets/$target.conf"
+done | sort -u)
+for arch in $arches; do
+	"$S/build-kernel.sh" "$arch" bench
+	"$S/build-kernel.sh" "$arch" bench base
+	"$S/build-guest.sh" "$arch" bench
+done
+for target in "$@"; do
+	"$S/bench-boot.sh" "$target" base
+	"$S/bench-boot.sh" "$target"
+done
+"$S/bench-kunit.sh" base
+"$S/bench-kunit.sh" series
+
+"$S/bench-report.sh" "$@" >"$BUILD/bench/results.md"
+mkdir -p "$TOP/bench"
+cp "$BUILD/bench/results.md" "$TOP/bench/results.md"
+cat "$TOP/bench/results.md"
+info "bench: $TOP/bench/results.md ($((SECONDS - start)) s)"
