@@ -64,7 +64,7 @@ static const char *const phases[] = {
 };
 
 struct group {
-	char bdf[32];
+	char bdf[16];
 	int id;
 	int fd;
 	int container;
@@ -133,7 +133,9 @@ static void find_groups(void)
 	for (i = 0; i < n; i++) {
 		struct group *g = &groups[i];
 
-		snprintf(g->bdf, sizeof(g->bdf), "%s", edus[i]->d_name);
+		if (strlen(edus[i]->d_name) >= sizeof(g->bdf))
+			fail("unexpected PCI device name %s", edus[i]->d_name);
+		strcpy(g->bdf, edus[i]->d_name);
 		snprintf(path, sizeof(path), "%s/%s/driver_override",
 			 PCI_DEVICES, g->bdf);
 		write_file(path, "vfio-pci");

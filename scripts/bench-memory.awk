@@ -7,8 +7,8 @@
 # that back a slab or a large kmalloc are left out, since the object
 # that caused them is counted already.
 # Prints, per phase: "mem PHASE allocs N", "mem PHASE bytes N" (allocated
-# in the phase) and "mem PHASE held N" (bytes allocated since phase 1
-# that are still live at the end of the phase); and one "site PHASE
+# in the phase) and "mem PHASE held N" (bytes the claim, phase 1,
+# allocated that are still live at the end of the phase); and one "site PHASE
 # BYTES FUNCTION" line per function that holds memory at the end of
 # phase 1: the call site of a slab object, the first caller outside the
 # page allocator of a page.
@@ -21,10 +21,16 @@ function flush(  key, bytes) {
 		bytes = pending_bytes
 		live[key] = bytes
 		live_site[key] = site
+		live_phase[key] = phase
 		allocs[phase]++
 		allocated[phase] += bytes
 	}
 	pending = ""
+}
+function forget(key) {
+	delete live[key]
+	delete live_site[key]
+	delete live_phase[key]
 }
 function field(name,  i) {
 	for (i = 1; i <= NF; i++)
@@ -35,7 +41,8 @@ function field(name,  i) {
 function end_phase(p,  key, held) {
 	held = 0
 	for (key in live)
-		held += live[key]
+		if (live_phase[key] == 1)
+			held += live[key]
 	held_at[p] = held
 	if (p == 1)
 		for (key in live)
@@ -66,6 +73,10 @@ function end_phase(p,  key, held) {
 	markers++
 	next
 }
+/ (kmalloc|kmem_cache_alloc|kfree|kmem_cache_free): .*ptrval/ {
+	print "bench-memory.awk: hashed pointers in the trace: boot with no_hash_pointers" > "/dev/stderr"
+	exit 1
+}
 / (kmalloc|kmem_cache_alloc): / {
 	flush()
 	if (phase == 0)
@@ -89,12 +100,12 @@ function end_phase(p,  key, held) {
 }
 / (kfree|kmem_cache_free): / {
 	flush()
-	delete live["p" field("ptr")]
+	forget("p" field("ptr"))
 	next
 }
 / mm_page_free(_batched)?: / {
 	flush()
-	delete live["f" field("pfn")]
+	forget("f" field("pfn"))
 	next
 }
 { flush() }

@@ -69,8 +69,8 @@ END {
 	print "\n## Memory per VFIO-owned group, in the guest\n"
 	print "Kernel allocations (kmalloc, kmem_cache_alloc, pages) made on behalf of VFIO"
 	print "or the IOMMU layer, from the guest kernel'"'"'s kmem trace events, paired with"
-	print "their frees. \"held\" counts what was allocated since the claim and is still"
-	print "live. The minimum is 0 wherever the driver has a static blocked domain.\n"
+	print "their frees. \"held\" counts what the claim allocated that is still live at"
+	print "that point. The minimum is 0 wherever the driver has a static blocked domain.\n"
 	print "| target | figure | base | series | series / base |"
 	print "|---|---|---|---|---|"
 	for (i = 1; i <= n; i++) {
