@@ -4,7 +4,7 @@
 # lines written to trace_marker start phase N.
 # Only allocations made on behalf of VFIO or the IOMMU layer count: their
 # stack trace has a frame whose name contains "vfio" or "iommu". Pages
-# that back a slab or a large kmalloc are left out, since the object
+# that back a slab (SLUB or SLOB) or a large kmalloc are left out, since the object
 # that caused them is counted already.
 # Prints, per phase: "mem PHASE allocs N", "mem PHASE bytes N" (allocated
 # in the phase) and "mem PHASE held N" (bytes the claim, phase 1,
@@ -60,7 +60,7 @@ function end_phase(p,  key, held) {
 		site = $2
 		sub(/\+.*/, "", site)
 	}
-	if ($2 ~ /allocate_slab|new_slab|kmalloc_large|kmalloc_order/)
+	if ($2 ~ /allocate_slab|new_slab|slob_new_pages|slob_alloc|kmalloc_large|kmalloc_order/)
 		slab_page = 1
 	next
 }
