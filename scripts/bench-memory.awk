@@ -56,7 +56,7 @@ function end_phase(p,  key, held) {
 		next
 	if ($2 ~ /vfio|iommu/)
 		counted = 1
-	if (site == "" && $2 !~ /^(__)?(alloc_pages|get_free_pages|folio_alloc)/) {
+	if (site == "" && $2 !~ /^(trace_|__traceiter_|_*alloc_pages|_*get_free_pages|folio_alloc|_*dma_direct_alloc|dma_alloc_attrs)/) {
 		site = $2
 		sub(/\+.*/, "", site)
 	}
