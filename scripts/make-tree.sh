@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2153 # PACKAGE, FILE: base.conf
 # Create the kernel work tree build/linux: the base as one tagged import
 # commit ("base"), then the series applied on branch "series" with git am.
 # A tree holding commits or changes that were not exported is left alone
@@ -7,9 +8,9 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 load_conf "$TOP/base.conf"
 
-version=$("$TOP/scripts/fetch-base.sh")
-sum=$(sha256sum "$BASE_TARBALL" | cut -d' ' -f1)
-base_id="$BASE_PACKAGE $version sha256:$sum"
+version=$("$TOP/scripts/fetch-pinned.sh" base.conf)
+sum=$(sha256sum "$FILE" | cut -d' ' -f1)
+base_id="$PACKAGE $version sha256:$sum"
 
 # Fixed metadata: the same tarball always gives the same import commit, so
 # the series applied on it always gives the same commit ids.
@@ -19,10 +20,10 @@ import_env=(
 )
 
 import_base() {
-	info "unpacking $BASE_TARBALL into $TREE"
+	info "unpacking $FILE into $TREE"
 	rm -rf "$TREE"
 	mkdir -p "$TREE"
-	tar -xf "$BASE_TARBALL" -C "$TREE" --strip-components=1
+	tar -xf "$FILE" -C "$TREE" --strip-components=1
 	# Debian's packaging appends a stanza that ignores every top-level
 	# entry, which would hide new files from git status and git add.
 	sed -i '/^# Debian packaging: ignore everything/,$d' "$TREE/.gitignore"
@@ -30,9 +31,9 @@ import_base() {
 	info "importing the base into git (about a minute)"
 	git -C "$TREE" init -q -b series
 	git -C "$TREE" add -A -f
-	env "${import_env[@]}" git -C "$TREE" commit -q -m "Import $BASE_PACKAGE $version
+	env "${import_env[@]}" git -C "$TREE" commit -q -m "Import $PACKAGE $version
 
-Unpacked from $BASE_TARBALL (sha256 $sum).
+Unpacked from $FILE (sha256 $sum).
 The Debian packaging stanza at the end of .gitignore, which ignores every
 top-level entry, is dropped so that new files show up in git status."
 	env "${import_env[@]}" git -C "$TREE" tag -a -m "$base_id" base
