@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * init for the test guests: mount the pseudo file systems, run every
- * program in /tests with the console to itself, have kmemleak scan if the
- * kernel has it, dump the kernel log, and reboot (QEMU runs with
- * -no-reboot, so this ends the run).
+ * init for the test guests: mount the pseudo file systems, load the
+ * kernel modules in /modules (a kernel built with modules puts them there,
+ * named so that name order is load order), run every program in /tests
+ * with the console to itself, have kmemleak scan if the kernel has it, dump
+ * the kernel log, and reboot (QEMU runs with -no-reboot, so this ends the
+ * run).
  *
  * Kernel messages are held back from the console while the tests run so
  * that they cannot split a TAP line; the whole log follows the tests.
@@ -18,10 +20,12 @@
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #define TEST_DIR "/tests"
+#define MODULE_DIR "/modules"
 #define DEBUGFS "/sys/kernel/debug"
 #define KMEMLEAK DEBUGFS "/kmemleak"
 /* kmemleak does not report objects younger than this (MSECS_MIN_AGE). */
@@ -57,9 +61,39 @@ static int run(const char *path)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-static int filter_tests(const struct dirent *d)
+static int filter_hidden(const struct dirent *d)
 {
 	return d->d_name[0] != '.';
+}
+
+/*
+ * Load every module in MODULE_DIR, in name order. The boot runner fails
+ * the boot on a "cannot load module" line: a test of a driver that is
+ * missing would fail too, but for a reason less plain.
+ */
+static void load_modules(void)
+{
+	struct dirent **modules;
+	char path[512];
+	int n, i, fd;
+
+	n = scandir(MODULE_DIR, &modules, filter_hidden, alphasort);
+	if (n < 0)
+		return;
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", MODULE_DIR,
+			 modules[i]->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || syscall(SYS_finit_module, fd, "", 0))
+			printf("init: cannot load module %s: %s\n", path,
+			       strerror(errno));
+		else
+			printf("init: loaded module %s\n", path);
+		if (fd >= 0)
+			close(fd);
+		free(modules[i]);
+	}
+	free(modules);
 }
 
 /*
@@ -133,7 +167,9 @@ int main(void)
 	mount_or_warn("sysfs", "/sys");
 	mount_or_warn("devtmpfs", "/dev");
 
-	n = scandir(TEST_DIR, &tests, filter_tests, alphasort);
+	load_modules();
+
+	n = scandir(TEST_DIR, &tests, filter_hidden, alphasort);
 	if (n < 0)
 		printf("init: cannot list %s: %s\n", TEST_DIR, strerror(errno));
 

@@ -4,13 +4,15 @@
 # one result per TAP test line plus one for the boot itself. The boot fails
 # on a timeout, a panic, Oops, WARN, BUG (KASAN's "BUG: KASAN:" too),
 # lockdep (INFO:, WARNING:), debug objects or list corruption report, or
-# fewer results than the tests planned. A kernel with kmemleak must have
-# scanned after the tests and found nothing.
+# fewer results than the tests planned, or on a module the guest could not
+# load. A kernel with kmemleak must have scanned after the tests and found
+# nothing.
 # Usage: boot-target.sh TARGET [translated|passthrough|stress] [VARIANT]
 #   passthrough adds iommu.passthrough=1: the control run, in which an
 #   unclaimed device's DMA must land. stress is translated with the long
-#   form of the selftests' stress counts. VARIANT boots the kernel that
-#   build-kernel.sh ARCH VARIANT built (debug).
+#   form of the selftests' stress counts. VARIANT boots the kernel and the
+#   guest that build-kernel.sh and build-guest.sh ARCH VARIANT built
+#   (debug, distro).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 target=${1:?usage: boot-target.sh TARGET [translated|passthrough|stress] [VARIANT]}
@@ -21,9 +23,9 @@ load_conf "$TOP/arches/$arch.conf"
 
 kernel_dir=$BUILD/kernel-$arch${variant:+-$variant}
 kernel=$kernel_dir/$kernel_image
-initrd=$BUILD/guest-$arch/initramfs.cpio
+initrd=$BUILD/guest-$arch${variant:+-$variant}/initramfs.cpio
 [ -f "$kernel" ] || die "no $arch kernel: run build-kernel.sh $arch $variant"
-[ -f "$initrd" ] || die "no $arch guest: run build-guest.sh $arch"
+[ -f "$initrd" ] || die "no $arch guest: run build-guest.sh $arch $variant"
 command -v "$qemu" >/dev/null || die "$qemu not found: install $qemu_package"
 
 # The stress counts are those the issue asks of every target: 1,000
@@ -79,6 +81,8 @@ elif [ -n "$bad" ]; then
 	failure="the kernel reported a problem: $(echo "$bad" | head -n 1)"
 elif [ "$status" -ne 0 ]; then
 	failure="QEMU exited with status $status"
+elif grep -q '^init: cannot load module' "$log"; then
+	failure="$(grep -m 1 '^init: cannot load module' "$log")"
 elif ! grep -q '^init: all tests done' "$log"; then
 	failure="the guest did not finish its tests"
 elif grep -q '^CONFIG_DEBUG_KMEMLEAK=y' "$kernel_dir/.config" &&

@@ -2,9 +2,10 @@
 # shellcheck disable=SC2154 # cross_compile: arches/*.conf
 # Build the guest of one architecture: guest/init.c and the tree's IOMMU
 # selftests as static binaries, packed into an initramfs with the kernel's
-# usr/gen_init_cpio. Needs build-kernel.sh ARCH [VARIANT] first (headers,
-# tool); the guest is the same for every variant of the kernel but bench,
-# whose guest (guest-ARCH-bench) runs guest/bench.c instead of the tests.
+# usr/gen_init_cpio, in guest-ARCH[-VARIANT]. Needs build-kernel.sh ARCH
+# [VARIANT] first (headers, tool). A kernel with modules (distro) gets them
+# in the guest's /modules, named in load order; the bench guest runs
+# guest/bench.c instead of the tests.
 # Usage: build-guest.sh ARCH [VARIANT]
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -14,19 +15,16 @@ load_conf "$TOP/arches/$arch.conf"
 require_tree
 
 kernel=$BUILD/kernel-$arch${variant:+-$variant}
-out=$BUILD/guest-$arch
+out=$BUILD/guest-$arch${variant:+-$variant}
 tests=tools/testing/selftests/iommu
-if [ "$variant" = bench ]; then
-	out=$BUILD/guest-$arch-bench
-	tests=guest/bench.c
-fi
+[ "$variant" != bench ] || tests=guest/bench.c
 gen_init_cpio=$kernel/usr/gen_init_cpio
 if [ ! -x "$gen_init_cpio" ] || [ ! -d "$kernel/usr/include" ]; then
 	die "no $arch kernel build in $kernel: run build-kernel.sh $arch $variant first"
 fi
 
 rm -rf "$out"
-mkdir -p "$out/tests" "$out/selftests"
+mkdir -p "$out/tests" "$out/selftests" "$out/modules"
 log=$out/build.log
 cc=${cross_compile}gcc
 
@@ -48,12 +46,29 @@ if ! "$cc" -static -O2 -Wall -Werror -o "$out/init" "$TOP/guest/init.c" >"$log" 
 	die "$arch guest: build failed (full log: $log)"
 fi
 
+# The kernel's modules, each after those it needs: modules.dep lists all of
+# a module's dependencies, in the reverse of the order to load them.
+if [ -d "$kernel/modules" ]; then
+	moddep=$(find "$kernel/modules/lib/modules" -name modules.dep)
+	[ -f "$moddep" ] || die "$arch guest: no single modules.dep in $kernel/modules"
+	n=0
+	while read -r module; do
+		n=$((n + 1))
+		cp "${moddep%/*}/$module" "$(printf '%s/modules/%02d-%s' "$out" "$n" "${module##*/}")"
+	done < <(awk -F ': ?' '{ n = split($2, dep, " ")
+			for (i = n; i >= 1; i--) print dep[i]
+			print $1 }' "$moddep" | awk '!seen[$0]++')
+	info "$arch guest: $n modules"
+fi
+
 {
 	echo "dir /dev 0755 0 0"
 	echo "nod /dev/console 0600 0 0 c 5 1"
 	echo "dir /proc 0755 0 0"
 	echo "dir /sys 0755 0 0"
 	echo "file /init $out/init 0755 0 0"
+	echo "dir /modules 0755 0 0"
+	find "$out/modules" -maxdepth 1 -type f -printf 'file /modules/%f %p 0644 0 0\n' | sort
 	echo "dir /tests 0755 0 0"
 	find "$out/tests" -maxdepth 1 -type f -perm -u+x -printf 'file /tests/%f %p 0755 0 0\n' | sort
 } >"$out/initramfs.list"

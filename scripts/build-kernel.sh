@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2154 # kernel_arch, cross_compile, kernel_image: arches/*.conf
+# shellcheck disable=SC2153 # FILE: distro.conf
 # Build the guest kernel of one architecture out of tree, from tinyconfig
 # plus kconfig/common.config and kconfig/ARCH.config, with ccache. A
 # VARIANT adds kconfig/VARIANT.config and builds in kernel-ARCH-VARIANT;
 # "base" as third argument builds the pinned base (extract-tree.sh)
-# instead of the series, in kernel-ARCH-VARIANT-base.
+# instead of the series, in kernel-ARCH-VARIANT-base. The distro variant
+# starts from Debian's config (distro.conf, fetch-pinned.sh) instead, with
+# Debian's modules turned off, then adds kconfig/distro.config alone. A
+# kernel with modules installs them in its build directory's modules/.
 # Usage: build-kernel.sh ARCH [VARIANT] [base]   (ARCH: a file in arches/;
-#        VARIANT: debug, bench)
+#        VARIANT: debug, bench, distro)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 arch=${1:?usage: build-kernel.sh ARCH [VARIANT] [base]}
@@ -33,8 +37,14 @@ mkdir -p "$out"
 log=$out/build.log
 kmake=(make -C "$tree" O="$out" ARCH="$kernel_arch" CROSS_COMPILE="$cross_compile"
 	CC="ccache ${cross_compile}gcc" HOSTCC="ccache gcc" -j"$(nproc)")
-fragments=("$TOP/kconfig/common.config" "$TOP/kconfig/$arch.config")
-[ -z "$variant" ] || fragments+=("$TOP/kconfig/$variant.config")
+if [ "$variant" = distro ]; then
+	load_conf "$TOP/distro.conf"
+	[ -f "$FILE" ] || die "no Debian config $FILE: run fetch-pinned.sh distro.conf"
+	fragments=("$TOP/kconfig/distro.config")
+else
+	fragments=("$TOP/kconfig/common.config" "$TOP/kconfig/$arch.config")
+	[ -z "$variant" ] || fragments+=("$TOP/kconfig/$variant.config")
+fi
 for fragment in "${fragments[@]}"; do
 	[ -f "$fragment" ] || die "no kconfig fragment $fragment"
 done
@@ -47,8 +57,13 @@ run_logged() {
 }
 
 : >"$log"
-info "configuring the $name kernel (tinyconfig + ${fragments[*]##*/})"
-run_logged "${kmake[@]}" tinyconfig
+if [ "$variant" = distro ]; then
+	info "configuring the $name kernel (${FILE##*/} without its modules + ${fragments[*]##*/})"
+	xz -dc "$FILE" | sed -E 's/^(CONFIG_[A-Za-z0-9_]+)=m$/# \1 is not set/' >"$out/.config"
+else
+	info "configuring the $name kernel (tinyconfig + ${fragments[*]##*/})"
+	run_logged "${kmake[@]}" tinyconfig
+fi
 run_logged "$tree/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "${fragments[@]}"
 run_logged "${kmake[@]}" olddefconfig
 
@@ -61,4 +76,8 @@ $lost"
 info "building the $name kernel (log: $log)"
 run_logged "${kmake[@]}" "${KERNEL_TARGETS:-all}"
 run_logged "${kmake[@]}" headers
+rm -rf "$out/modules"
+if grep -q '^CONFIG_MODULES=y' "$out/.config"; then
+	run_logged "${kmake[@]}" INSTALL_MOD_PATH="$out/modules" modules_install
+fi
 info "$name kernel: $out/$kernel_image"

@@ -87,18 +87,9 @@ build() {
 }
 
 # warnings ARCH LOG: the warnings of the drivers/iommu/ part of LOG as they
-# were printed (.raw) and normalized (.warnings), line for line. Compilers
-# print paths relative to the build directory (ccache) or absolute.
+# were printed (.raw) and normalized (.warnings), line for line.
 warnings() {
-	local log=$2 rel
-	rel=$(realpath -m --relative-to="$work/$1" "$src")
-	awk -v m="$marker" 'on && /: warning: /; $0 == m { on = 1 }' "$log" >"${log%.log}.raw"
-	awk -v a="$src/" -v b="$rel/" '
-		index($0, a) == 1 { $0 = substr($0, length(a) + 1) }
-		index($0, b) == 1 { $0 = substr($0, length(b) + 1) }
-		{ print }' "${log%.log}.raw" |
-		sed -E -e 's#^([^: ]+):[0-9]+(:[0-9]+)?: #\1: #' \
-			-e 's#[+]0x[0-9a-f]+(/0x[0-9a-f]+)?##g' >"${log%.log}.warnings"
+	build_warnings "$2" "$marker" "$src" "$work/$1" "${2%.log}.raw" >"${2%.log}.warnings"
 }
 
 # show_errors LOG: the compiler's errors in LOG, else its tail.
@@ -195,8 +186,7 @@ for commit in $(git -C "$TREE" rev-list --reverse base..series); do
 		fi
 		lost=$(lost_options "$arch")
 		warnings "$arch" "$log"
-		new=$(LC_ALL=C comm -13 <(LC_ALL=C sort "$logs/$arch-base.warnings") \
-			<(LC_ALL=C sort "${log%.log}.warnings"))
+		new=$(warnings_added "$logs/$arch-base.warnings" "${log%.log}.warnings")
 		if [ -n "$lost" ]; then
 			record FAIL "$name" "options of kconfig/drivers*.config lost after the patch"
 			printf '%s\n' "$lost" | sed 's/^/  /' >&2
@@ -204,9 +194,8 @@ for commit in $(git -C "$TREE" rev-list --reverse base..series); do
 		elif [ -n "$new" ]; then
 			record FAIL "$name" "$(wc -l <<<"$new") new W=1 warnings: full log $log"
 			# Show the new warnings as printed, with their line numbers.
-			awk -F '\t' 'NR == FNR { want[$0]++; next }
-				want[$1] > 0 { want[$1]--; print "    " $2 }' <(printf '%s\n' "$new") \
-				<(paste "${log%.log}.warnings" "${log%.log}.raw") >&2
+			show_warnings <(printf '%s\n' "$new") "${log%.log}.warnings" \
+				"${log%.log}.raw" >&2
 			failed=1
 		else
 			record PASS "$name"

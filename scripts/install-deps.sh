@@ -5,7 +5,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 packages=(
-	bc bison flex cpio xz-utils ccache make gcc libc6-dev
+	bc bison flex cpio xz-utils ccache make gcc libc6-dev kmod openssl
 	libelf-dev libssl-dev python3 python3-ply python3-git git perl
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	gcc-arm-linux-gnueabihf gcc-powerpc-linux-gnu gcc-s390x-linux-gnu

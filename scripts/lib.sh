@@ -83,6 +83,40 @@ target_qemu_args() {
 	[ -z "$iommu_device" ] || qemu_args+=(-device "$iommu_device")
 }
 
+# Print the compiler warnings of a kernel build log that come after the
+# line MARKER, one per line as "file: warning: text [-Wflag]": paths made
+# relative to the source tree SRC (compilers print them relative to the
+# build directory OUT, or absolute), line and column numbers and symbol
+# offsets dropped, so that a warning matches itself across commits. RAW
+# receives the same warnings as printed, line for line.
+# Usage: build_warnings LOG MARKER SRC OUT RAW
+build_warnings() {
+	local log=$1 marker=$2 src=$3 out=$4 raw=$5 rel
+	rel=$(realpath -m --relative-to="$out" "$src")
+	awk -v m="$marker" 'on && /: warning: /; $0 == m { on = 1 }' "$log" >"$raw"
+	awk -v a="$src/" -v b="$rel/" '
+		index($0, a) == 1 { $0 = substr($0, length(a) + 1) }
+		index($0, b) == 1 { $0 = substr($0, length(b) + 1) }
+		{ print }' "$raw" |
+		sed -E -e 's#^([^: ]+):[0-9]+(:[0-9]+)?: #\1: #' \
+			-e 's#[+]0x[0-9a-f]+(/0x[0-9a-f]+)?##g'
+}
+
+# Print the warnings of the file NEW (build_warnings) that the file OLD does
+# not have, both taken as multisets: a warning that occurs once more counts.
+# Usage: warnings_added OLD NEW
+warnings_added() {
+	LC_ALL=C comm -13 <(LC_ALL=C sort "$1") <(LC_ALL=C sort "$2")
+}
+
+# Print the lines of RAW (as printed) of the warnings listed in WANTED, for
+# WARNINGS, RAW a pair from build_warnings.
+# Usage: show_warnings WANTED WARNINGS RAW
+show_warnings() {
+	awk -F '\t' 'NR == FNR { want[$0]++; next }
+		want[$1] > 0 { want[$1]--; print "    " $2 }' "$1" <(paste "$2" "$3")
+}
+
 require_tree() {
 	git -C "$TREE" rev-parse --verify -q refs/tags/base >/dev/null ||
 		die "no work tree at $TREE: run 'make tree' first"
