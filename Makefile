@@ -10,7 +10,7 @@ VARIANT ?=
 TARGETS ?=
 
 .PHONY: help deps tree export mbox checkpatch docs kernel guest boot run \
-	kunit check check-bisect check-drivers check-debug stress bench distro clean
+	kunit check check-bisect check-drivers check-debug stress bench bench-check distro clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -84,6 +84,9 @@ stress: ## 1,000 VFIO cycles, 100 rebinds per process, on every target [TARGETS,
 bench: deps ## base and series side by side: memory, hardware work, core time [TARGETS]
 	@[ -d build/linux/.git ] || $(S)/make-tree.sh
 	@$(S)/bench.sh $(TARGETS)
+
+bench-check: deps ## time make check on a clean clone, fresh and after a respin (~1.5 h)
+	@$(S)/bench-check-time.sh
 
 distro: deps ## Debian's amd64 config with the series: boot vtd-sm, amd-vi; W=1 [TARGETS]
 	@[ -d build/linux/.git ] || $(S)/make-tree.sh

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Print the make bench results as Markdown: what build/bench/*.counts hold
 # for the base and the series side by side, per group, with the ratio
-# series / base and the hardware minimum of bench/minimum.conf.
+# series / base and the hardware minimum of bench/minimum.conf, then make
+# check's wall time from bench/check-time.md (make bench-check).
 # Usage: bench-report.sh TARGET...
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -25,7 +26,7 @@ cat <<HEAD
 # make bench
 
 - date: $(date -u '+%Y-%m-%d %H:%M UTC')
-- machine: $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)), $(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME")
+- machine: $(machine_description)
 - QEMU: $(qemu-system-x86_64 --version | head -n 1), TCG
 - base: $base_version
 - series: $patches patches, top $(git -C "$TREE" log -1 --format='%h ("%s")')
@@ -139,3 +140,13 @@ function krow(what, key, nb, ns, nd,  b, s, d) {
 	d = kunit["iommu_core", "series", key] / nd
 	printf "| %s | %s | %s | %s | %s |\n", what, per(b, 1), per(s, 1), ratio(b, s), per(d, 1)
 }' "${files[@]}"
+
+# make check's wall time comes from its own, longer run (make bench-check).
+echo
+if [ -f "$TOP/bench/check-time.md" ]; then
+	cat "$TOP/bench/check-time.md"
+else
+	echo "## make check wall time"
+	echo
+	echo "Not measured yet: run make bench-check."
+fi

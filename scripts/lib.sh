@@ -117,6 +117,14 @@ show_warnings() {
 		want[$1] > 0 { want[$1]--; print "    " $2 }' "$1" <(paste "$2" "$3")
 }
 
+# One line on the machine a measurement ran on: CPUs, memory, system.
+machine_description() {
+	printf '%s CPUs (%s), %s, %s\n' "$(nproc)" \
+		"$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)" \
+		"$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)" \
+		"$(. /etc/os-release && echo "$PRETTY_NAME")"
+}
+
 require_tree() {
 	git -C "$TREE" rev-parse --verify -q refs/tags/base >/dev/null ||
 		die "no work tree at $TREE: run 'make tree' first"
