@@ -77,10 +77,11 @@ warm=$(time_check warm)
 	cat <<EOF2
 ## make check wall time
 
-Measured by make bench-check (scripts/bench-check-time.sh) on a clean clone
-of $commit. The compiler cache (ccache) is the machine's: its hits and
-misses during each run are in the last column; a build running beside the
-check would count in them too.
+Measured by make bench-check (scripts/bench-check-time.sh) on a clean
+clone of the project at $commit.
+The compiler cache (ccache) is the machine's: its hits and misses during
+each run are in the last column; a build running beside the check would
+count in them too.
 
 - date: $(date -u '+%Y-%m-%d %H:%M UTC')
 - machine: $(machine_description)
