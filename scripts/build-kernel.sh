@@ -38,6 +38,7 @@ log=$out/build.log
 kmake=(make -C "$tree" O="$out" ARCH="$kernel_arch" CROSS_COMPILE="$cross_compile"
 	CC="ccache ${cross_compile}gcc" HOSTCC="ccache gcc" -j"$(nproc)")
 if [ "$variant" = distro ]; then
+	[ "$arch" = x86_64 ] || die "the distro variant is Debian's amd64 config: x86_64 only, not $arch"
 	load_conf "$TOP/distro.conf"
 	[ -f "$FILE" ] || die "no Debian config $FILE: run fetch-pinned.sh distro.conf"
 	fragments=("$TOP/kconfig/distro.config")
