@@ -92,17 +92,6 @@ warnings() {
 	build_warnings "$2" "$marker" "$src" "$work/$1" "${2%.log}.raw" >"${2%.log}.warnings"
 }
 
-# show_errors LOG: the compiler's errors in LOG, else its tail.
-show_errors() {
-	local errors
-	errors=$(grep -E ': (fatal )?error: ' "$1" | head -n 20 || true)
-	if [ -n "$errors" ]; then
-		printf '%s\n' "$errors" | sed 's/^/    /' >&2
-	else
-		log_tail "$1"
-	fi
-}
-
 # The driver objects that a build produced, for the log.
 objects() {
 	(cd "$work/$1" && find drivers/iommu -name '*.o' ! -name '*.mod.o' | sort |

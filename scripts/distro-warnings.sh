@@ -20,7 +20,7 @@ export CCACHE_BASEDIR=$TOP
 # compile SIDE SRC: configure and compile the directories; the warnings go
 # to distro-w1-SIDE/w1.warnings (normalized) and w1.raw (as printed).
 compile() {
-	local side=$1 src=$2 out=$BUILD/distro-w1-$1 dir errors
+	local side=$1 src=$2 out=$BUILD/distro-w1-$1 dir
 	local kmake=(make -C "$src" O="$out" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc"
 		-j"$(nproc)")
 	mkdir -p "$out"
@@ -33,12 +33,13 @@ compile() {
 	info "distro config, $side: compiling ${dirs[*]} with W=1 (log: $out/w1.log)"
 	if ! { "${kmake[@]}" olddefconfig && "${kmake[@]}" W=1 prepare && echo "$marker" &&
 		"${kmake[@]}" W=1 "${dirs[@]/%//}"; } >"$out/w1.log" 2>&1; then
-		errors=$(grep -E ': (fatal )?error: ' "$out/w1.log" | head -n 20 || true)
-		if [ -n "$errors" ]; then
-			printf '%s\n' "$errors" | sed 's/^/    /' >&2
-		else
-			log_tail "$out/w1.log"
-		fi
+		show_errors "$out/w1.log"
+		return 1
+	fi
+	# No warning is a result only if W=1 reached the compiler (it adds
+	# -Wextra to every object's command line).
+	if ! grep -q -e '-Wextra' "$out/drivers/iommu/.iommu.o.cmd"; then
+		warn "distro config, $side: drivers/iommu/iommu.o was not compiled with W=1"
 		return 1
 	fi
 	build_warnings "$out/w1.log" "$marker" "$src" "$out" "$out/w1.raw" >"$out/w1.warnings"

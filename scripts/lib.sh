@@ -83,6 +83,18 @@ target_qemu_args() {
 	[ -z "$iommu_device" ] || qemu_args+=(-device "$iommu_device")
 }
 
+# Print a failed build's compiler errors from its LOG, else the log's tail.
+# Usage: show_errors LOG
+show_errors() {
+	local errors
+	errors=$(grep -E ': (fatal )?error: ' "$1" | head -n 20 || true)
+	if [ -n "$errors" ]; then
+		printf '%s\n' "$errors" | sed 's/^/    /' >&2
+	else
+		log_tail "$1"
+	fi
+}
+
 # Print the compiler warnings of a kernel build log that come after the
 # line MARKER, one per line as "file: warning: text [-Wflag]": paths made
 # relative to the source tree SRC (compilers print them relative to the
