@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Print the make bench results as Markdown: what build/bench/*.counts hold
 # for the base and the series side by side, per group, with the ratio
-# series / base and the hardware minimum of bench/minimum.conf, then make
-# check's wall time from bench/check-time.md (make bench-check).
+# series / base, the minimum (bench/minimum.conf for the hardware, 0 for
+# memory) and whether the series is at it, then make check's wall time
+# from bench/check-time.md (make bench-check). Fails, after printing, if
+# the series is above a minimum for no reason given in
+# bench/above-minimum.conf, below one, or if that file explains a figure
+# that is at its minimum.
 # Usage: bench-report.sh TARGET...
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 [ $# -gt 0 ] || die "usage: bench-report.sh TARGET..."
 counts=$BUILD/bench
 
-files=("$TOP/bench/minimum.conf")
+files=("$TOP/bench/minimum.conf" "$TOP/bench/above-minimum.conf")
 for side in base series; do
 	[ -f "$counts/kunit-$side.counts" ] || die "no $counts/kunit-$side.counts: run bench-kunit.sh $side"
 	files+=("$counts/kunit-$side.counts")
@@ -38,13 +42,21 @@ HEAD
 awk -v targets="$*" '
 function ratio(b, s) { return b == 0 ? "-" : sprintf("%.2f", s / b) }
 function per(v, n) { v = v / n; return v == int(v) ? v : sprintf("%.2f", v) }
-FILENAME ~ /minimum.conf$/ {
+FILENAME ~ /\/minimum.conf$/ {
 	if ($0 ~ /^#/ || NF < 3)
 		next
 	min[$1, $2] = $3
 	why = $0
 	sub(/^[^ ]+ [^ ]+ [^ ]+ /, "", why)
 	reason[$1, $2] = why
+	next
+}
+FILENAME ~ /above-minimum.conf$/ {
+	if ($0 ~ /^#/ || NF < 3)
+		next
+	why = $0
+	sub(/^[^ ]+ [^ ]+ /, "", why)
+	above[$1, $2] = why
 	next
 }
 {
@@ -72,15 +84,15 @@ END {
 	print "or the IOMMU layer, from the guest kernel'"'"'s kmem trace events, paired with"
 	print "their frees. \"held\" counts what the claim allocated that is still live at"
 	print "that point. The minimum is 0 wherever the driver has a static blocked domain.\n"
-	print "| target | figure | base | series | series / base |"
-	print "|---|---|---|---|---|"
+	print "| target | figure | base | series | series / base | minimum | series at the minimum |"
+	print "|---|---|---|---|---|---|---|"
 	for (i = 1; i <= n; i++) {
 		t = target[i]
 		gb = groups[t, "base"]; gs = groups[t, "series"]
-		row(t, "allocations at the claim", mem[t, "base", 1, "allocs"], gb, mem[t, "series", 1, "allocs"], gs)
-		row(t, "bytes held while claimed", mem[t, "base", 1, "held"], gb, mem[t, "series", 1, "held"], gs)
-		row(t, "bytes held after the release", mem[t, "base", 5, "held"], gb, mem[t, "series", 5, "held"], gs)
-		row(t, "allocations at a second claim", mem[t, "base", 6, "allocs"], gb, mem[t, "series", 6, "allocs"], gs)
+		row(t, "claim-allocs", "allocations at the claim", mem[t, "base", 1, "allocs"], gb, mem[t, "series", 1, "allocs"], gs)
+		row(t, "claim-held", "bytes held while claimed", mem[t, "base", 1, "held"], gb, mem[t, "series", 1, "held"], gs)
+		row(t, "release-held", "bytes held after the release", mem[t, "base", 5, "held"], gb, mem[t, "series", 5, "held"], gs)
+		row(t, "claim-again-allocs", "allocations at a second claim", mem[t, "base", 6, "allocs"], gb, mem[t, "series", 6, "allocs"], gs)
 	}
 	print "\nWhat holds the memory while claimed (bytes over all groups):\n"
 	for (i = 1; i <= n; i++) {
@@ -91,29 +103,40 @@ END {
 	}
 
 	print "\n## Hardware work per group and transition, from QEMU'"'"'s trace events\n"
-	print "| target | transition | base | series | series / base | minimum | base: by kind | series: by kind |"
-	print "|---|---|---|---|---|---|---|---|"
+	print "| target | transition | base | series | series / base | minimum | series at the minimum | base: by kind | series: by kind |"
+	print "|---|---|---|---|---|---|---|---|---|"
 	for (i = 1; i <= n; i++) {
 		t = target[i]
 		for (p = 1; p <= nphase; p++) {
 			b = total[t, "base", p] + 0; s = total[t, "series", p] + 0
-			# A second claim or release has the minimum of the first.
-			base_phase = phase[p]
-			sub(/-again$/, "", base_phase)
-			m = (t SUBSEP base_phase) in min ? min[t, base_phase] : "n/a"
-			printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", t, phase[p], \
+			m = (t SUBSEP phase[p]) in min ? min[t, phase[p]] : "n/a"
+			printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", t, phase[p], \
 				per(b, groups[t, "base"]), per(s, groups[t, "series"]), ratio(b, s), m, \
+				verdict(t, phase[p], s / groups[t, "series"], m), \
 				detail[t, "base", p], detail[t, "series", p]
 		}
 	}
 	print "\n\"other\" counts VT-d descriptors QEMU 7.2 does not trace (the PASID-cache"
 	print "invalidations of scalable mode), from the invalidation queue'"'"'s tail. No"
-	print "minimum is stated for attach: VFIO maps and unmaps a page of its own there."
+	print "minimum is stated for attach: VFIO maps two pages of its own there and"
+	print "unmaps them one at a time, to learn whether the IOMMU splits large pages"
+	print "(vfio_test_domain_fgsp())."
 	print "\nThe minimum, per target and transition (bench/minimum.conf):\n"
 	for (i = 1; i <= n; i++)
 		for (p = 1; p <= nphase; p++)
 			if ((target[i] SUBSEP phase[p]) in reason)
 				printf "- %s %s: %s\n", target[i], phase[p], reason[target[i], phase[p]]
+	print "\nWhere the series is above the minimum, why (bench/above-minimum.conf):\n"
+	for (i = 1; i <= n; i++)
+		for (k in above) {
+			split(k, key, SUBSEP)
+			if (key[1] != target[i])
+				continue
+			if (k in explained)
+				printf "- %s %s: %s\n", key[1], key[2], above[k]
+			else
+				bad = bad sprintf("\n  %s %s is at its minimum: remove its line from bench/above-minimum.conf", key[1], key[2])
+		}
 
 	print "\n## The core on the mock driver (KUnit on UML)\n"
 	print "iommu_test_claim_release_cost: base is the patch that adds the suite (the 6.1"
@@ -130,9 +153,32 @@ END {
 	krow("bytes of domains held while claimed", "held_bytes", kb, ks, kd)
 	krow("domains held after the release", "held_after_release", kb, ks, kd)
 	krow("claim and release cycle, median ns", "cycle_median_ns", 1, 1, 1)
+	if (bad != "") {
+		print "bench-report.sh: the series and the minimum disagree:" bad > "/dev/stderr"
+		exit 1
+	}
 }
-function row(t, what, b, gb, s, gs) {
-	printf "| %s | %s | %s | %s | %s |\n", t, what, per(b, gb), per(s, gs), ratio(b / gb, s / gs)
+# Whether the series figure v (per group) is at the minimum m; records
+# in "bad" what nothing explains.
+function verdict(t, fig, v, m) {
+	if (m == "n/a")
+		return "n/a"
+	if (v + 0 == m + 0)
+		return "yes"
+	if (v + 0 < m + 0) {
+		bad = bad sprintf("\n  %s %s: %s is below the minimum %s: the count or the minimum is wrong", t, fig, v, m)
+		return "BELOW"
+	}
+	if ((t SUBSEP fig) in above) {
+		explained[t, fig] = 1
+		return "no, see below"
+	}
+	bad = bad sprintf("\n  %s %s: %s is above the minimum %s, and bench/above-minimum.conf says nothing of it", t, fig, v, m)
+	return "UNEXPLAINED"
+}
+function row(t, fig, what, b, gb, s, gs) {
+	printf "| %s | %s | %s | %s | %s | 0 | %s |\n", t, what, per(b, gb), per(s, gs), \
+		ratio(b / gb, s / gs), verdict(t, fig, s / gs, 0)
 }
 function krow(what, key, nb, ns, nd,  b, s, d) {
 	b = kunit["iommu_core", "base", key] / nb
