@@ -16,6 +16,7 @@ require_tree
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
+# The posting is v2 (--subject-prefix): bump it with each respin.
 # The cover letter takes its sender and date from the committer: use the
 # last patch's author so that the output depends on the series alone.
 GIT_COMMITTER_NAME=$(git -C "$TREE" log -1 --format=%an series) \
@@ -23,7 +24,7 @@ GIT_COMMITTER_EMAIL=$(git -C "$TREE" log -1 --format=%ae series) \
 GIT_COMMITTER_DATE=$(git -C "$TREE" log -1 --format=%ad --date=raw series) \
 	git -C "$TREE" -c core.abbrev=12 -c diff.noprefix=false -c diff.mnemonicPrefix=false \
 	-c diff.renames=true -c format.signature= \
-	format-patch -q --zero-commit --numbered --cover-letter \
+	format-patch -q --zero-commit --numbered --subject-prefix="PATCH v2" --cover-letter \
 	--cover-from-description=subject --no-signature \
 	-o "$out" base..series >/dev/null
 
