@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run the KUnit suite's claim and release cost case (iommu_test_claim_
-# release_cost) on UML, on the base side (the patch that adds the suite:
+# release_cost) on UML, timing 101 batches of cycles (a plain run of the
+# suite does not time them), on the base side (the patch that adds the suite:
 # the 6.1 core with a driver that has no static domains, like every 6.1
 # driver) or the series side (the tip: the same driver, and one with
 # static domains), and write its figures to build/bench/kunit-SIDE.counts
@@ -34,6 +35,7 @@ export CCACHE_BASEDIR=$tree
 info "bench: KUnit cost case, $side side (log: $log)"
 if ! (cd "$tree" && ./tools/testing/kunit/kunit.py run --kunitconfig="$kunitconfig" \
 	--build_dir="$uml" --jobs="$(nproc)" --make_options=CC="ccache gcc" \
+	--kernel_args=iommu_test.cost_samples=101 \
 	'iommu_core*.iommu_test_claim_release_cost') >"$log" 2>&1; then
 	log_tail "$log"
 	die "bench: the KUnit cost case failed on the $side side"
