@@ -24,7 +24,7 @@ base)
 series)
 	tree=$TREE
 	# make kunit's build: the same configuration, nothing to rebuild.
-	uml=$BUILD/kunit/uml
+	uml=$(kunit_build_dir drivers/iommu)
 	;;
 *) die "unknown side '$side': base or series" ;;
 esac

@@ -3,7 +3,7 @@
 # oldest first, so that a patch that only builds with a later one is caught.
 # "kunit" stands for the UML kernel with the KUnit suites, which builds the
 # test code that no guest kernel has. Builds are incremental (build/kernel-ARCH,
-# build/kunit/uml); the tree is left at the tip.
+# build/kunit/uml-*); the tree is left at the tip.
 # Usage: check-bisect.sh ARCH|kunit...
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -12,19 +12,27 @@ require_tree
 [ -z "$(git -C "$TREE" status --porcelain)" ] ||
 	die "$TREE has uncommitted changes: commit or stash them first"
 
+# Build the kernel of ARCH, or for "kunit" the UML kernel of each
+# .kunitconfig of KUNIT_DIRS that the commit has.
+# Usage: build ARCH|kunit
 build() {
 	if [ "$1" != kunit ]; then
 		"$TOP/scripts/build-kernel.sh" "$1"
 		return
 	fi
-	local log=$BUILD/kunit/build.log
-	mkdir -p "$BUILD/kunit"
-	if ! (cd "$TREE" && ./tools/testing/kunit/kunit.py build \
-		--kunitconfig=drivers/iommu/.kunitconfig --build_dir="$BUILD/kunit/uml" \
-		--jobs="$(nproc)" --make_options=CC="ccache gcc") >"$log" 2>&1; then
-		log_tail "$log"
-		return 1
-	fi
+	local dir uml log
+	for dir in "${KUNIT_DIRS[@]}"; do
+		[ -f "$TREE/$dir/.kunitconfig" ] || continue
+		uml=$(kunit_build_dir "$dir")
+		log=$uml/build.log
+		mkdir -p "$uml"
+		if ! (cd "$TREE" && ./tools/testing/kunit/kunit.py build \
+			--kunitconfig="$dir/.kunitconfig" --build_dir="$uml" \
+			--jobs="$(nproc)" --make_options=CC="ccache gcc") >"$log" 2>&1; then
+			log_tail "$log"
+			return 1
+		fi
+	done
 }
 
 tip=$(git -C "$TREE" rev-parse HEAD)

@@ -5,8 +5,9 @@
 # checkpatch asks of every patch that adds a file whether MAINTAINERS needs
 # updating (FILE_PATH_CHANGES) unless the patch touches MAINTAINERS itself.
 # The question is answered here instead: every file a patch adds must be
-# covered by the IOMMU SUBSYSTEM entry at the tip of the series, as
-# scripts/get_maintainer.pl sees it.
+# covered by the entry of the subsystem that takes it, IOMMU SUBSYSTEM or
+# VFIO DRIVER, at the tip of the series, as scripts/get_maintainer.pl sees
+# it.
 #
 # The tree is Debian's source package, without upstream history: checkpatch
 # cannot look up the commit a Fixes: tag names (UNKNOWN_COMMIT_ID). It still
@@ -20,12 +21,12 @@ added_files() {
 	awk '/^diff --git / { file = substr($4, 3) } /^new file mode / { print file }' "$1"
 }
 
-# The added files of @patch that no IOMMU SUBSYSTEM entry covers.
+# The added files of @patch that neither subsystem's entry covers.
 unmaintained() {
 	local file
 	added_files "$1" | while read -r file; do
 		(cd "$TREE" && perl scripts/get_maintainer.pl --no-git --no-git-fallback -f "$file" 2>/dev/null) |
-			grep -q 'IOMMU SUBSYSTEM' || echo "$file"
+			grep -q -E '\(maintainer:(IOMMU SUBSYSTEM|VFIO DRIVER)\)' || echo "$file"
 	done
 }
 
@@ -40,7 +41,7 @@ for patch in "$TOP"/series/[0-9][0-9][0-9][0-9]-*.patch; do
 		--show-types --ignore FILE_PATH_CHANGES,UNKNOWN_COMMIT_ID "$patch" 2>&1) && [ -z "$orphans" ]; then
 		record PASS "checkpatch:$name"
 	else
-		[ -z "$orphans" ] || out+=$'\n'"added files no IOMMU SUBSYSTEM entry in MAINTAINERS covers: $orphans"
+		[ -z "$orphans" ] || out+=$'\n'"added files no IOMMU SUBSYSTEM or VFIO DRIVER entry in MAINTAINERS covers: $orphans"
 		printf '%s\n' "$out" >&2
 		record FAIL "checkpatch:$name" "$(printf '%s\n' "$out" | grep -c -E 'ERROR|WARNING|CHECK|MAINTAINERS covers') reports"
 		failed=1

@@ -137,6 +137,18 @@ machine_description() {
 		"$(. /etc/os-release && echo "$PRETTY_NAME")"
 }
 
+# The directories whose .kunitconfig the KUnit runs build and run, each in
+# a UML kernel of its own: the mock IOMMU drivers of their suites cannot
+# share one (the IOMMU core takes one driver per system).
+# shellcheck disable=SC2034 # used by the scripts that source this
+KUNIT_DIRS=(drivers/iommu drivers/vfio)
+
+# The UML build directory of the KUnit suites of DIR, for VARIANT (or none).
+# Usage: kunit_build_dir DIR [VARIANT]
+kunit_build_dir() {
+	printf '%s/kunit%s/uml-%s\n' "$BUILD" "${2:+-$2}" "$(basename "$1")"
+}
+
 require_tree() {
 	git -C "$TREE" rev-parse --verify -q refs/tags/base >/dev/null ||
 		die "no work tree at $TREE: run 'make tree' first"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Run the IOMMU KUnit suites of the work tree with the kernel's kunit.py on
-# UML (drivers/iommu/.kunitconfig) and record one result per test case.
+# Run the KUnit suites of the work tree with the kernel's kunit.py on UML,
+# one kernel per .kunitconfig of KUNIT_DIRS (lib.sh), and record one result
+# per test case.
 # The debug variant adds kconfig/debug.config, but not all of it: kmemleak
 # only reports when it scans, and the UML run is over before anything asks
 # it to (the guests of the debug variant do), and UML has no preemption,
@@ -11,55 +12,62 @@ set -euo pipefail
 variant=${1:-}
 require_tree
 
-kunitconfig=drivers/iommu/.kunitconfig
 name=kunit${variant:+-$variant}
-out=$BUILD/$name
-log=$out/kunit.log
-json=$out/results.json
-[ -f "$TREE/$kunitconfig" ] || die "$kunitconfig is missing from the series"
-args=(--kunitconfig="$kunitconfig")
+args=()
 case $variant in
 "") ;;
 debug) args+=(--kunitconfig="$TOP/kconfig/debug.config"
 	--kconfig_add=CONFIG_DEBUG_KMEMLEAK=n --kconfig_add=CONFIG_DEBUG_ATOMIC_SLEEP=n) ;;
 *) die "unknown KUnit variant '$variant': debug or none" ;;
 esac
-mkdir -p "$out"
-rm -f "$json"
 
-info "building the KUnit kernel for UML: kunit.py build ${args[*]} (log: $log)"
-if ! (cd "$TREE" && ./tools/testing/kunit/kunit.py build "${args[@]}" \
-	--build_dir="$out/uml" --jobs="$(nproc)" --make_options=CC="ccache gcc") >"$log" 2>&1; then
-	log_tail "$log"
-	record FAIL "$name:build" "kunit.py build failed"
-	exit 1
-fi
+# Build and run the suites of DIR, record their results as kunit:SUITE.CASE
+# and the kernel's verdict as kunit:DIR_NAME:STEP. Returns 1 if any failed.
+# Usage: run_suites DIR
+run_suites() {
+	local dir=$1 kunitconfig=$1/.kunitconfig uml suite failed=0 status=0
+	local log json kernel_log report timeout=600
+	uml=$(kunit_build_dir "$dir" "$variant")
+	suite=$name:$(basename "$dir")
+	log=$uml/kunit.log
+	json=$uml/results.json
+	kernel_log=$uml/test.log
+	[ -f "$TREE/$kunitconfig" ] || die "$kunitconfig is missing from the series"
+	mkdir -p "$uml"
+	rm -f "$json"
 
-# Not "kunit.py run": it reads UML's console through a pipe, and UML drops
-# what does not fit into a full pipe (generic_write() in
-# arch/um/drivers/chan_user.c returns on EAGAIN), so result lines were lost
-# whenever the WARNs the suites provoke came faster than kunit.py read them.
-# A regular file is never full. The command line is kunit.py's own.
-kernel_log=$out/uml/test.log
-timeout=600
-info "running it (log: $kernel_log)"
-status=0
-timeout "$timeout" "$out/uml/linux" mem=1G console=tty kunit_shutdown=halt \
-	kunit.enable=1 </dev/null >"$kernel_log" 2>&1 || status=$?
-if [ "$status" -eq 124 ]; then
-	log_tail "$kernel_log"
-	record FAIL "$name:run" "the UML kernel did not halt within $timeout s"
-	exit 1
-fi
-(cd "$TREE" && ./tools/testing/kunit/kunit.py parse --json="$json" "$kernel_log") \
-	>>"$log" 2>&1 || status=$?
+	info "building $kunitconfig for UML: kunit.py build ${args[*]} (log: $log)"
+	if ! (cd "$TREE" && ./tools/testing/kunit/kunit.py build \
+		--kunitconfig="$kunitconfig" "${args[@]}" --build_dir="$uml" \
+		--jobs="$(nproc)" --make_options=CC="ccache gcc") >"$log" 2>&1; then
+		log_tail "$log"
+		record FAIL "$suite:build" "kunit.py build failed"
+		return 1
+	fi
 
-if [ ! -s "$json" ]; then
-	log_tail "$log"
-	record FAIL "$name:run" "kunit.py parse exited with $status and wrote no results"
-	exit 1
-fi
-python3 - "$json" >"$out/results.txt" <<'PY'
+	# Not "kunit.py run": it reads UML's console through a pipe, and UML
+	# drops what does not fit into a full pipe (generic_write() in
+	# arch/um/drivers/chan_user.c returns on EAGAIN), so result lines were
+	# lost whenever the WARNs the suites provoke came faster than kunit.py
+	# read them. A regular file is never full. The command line is
+	# kunit.py's own.
+	info "running it (log: $kernel_log)"
+	timeout "$timeout" "$uml/linux" mem=1G console=tty kunit_shutdown=halt \
+		kunit.enable=1 </dev/null >"$kernel_log" 2>&1 || status=$?
+	if [ "$status" -eq 124 ]; then
+		log_tail "$kernel_log"
+		record FAIL "$suite:run" "the UML kernel did not halt within $timeout s"
+		return 1
+	fi
+	(cd "$TREE" && ./tools/testing/kunit/kunit.py parse --json="$json" "$kernel_log") \
+		>>"$log" 2>&1 || status=$?
+
+	if [ ! -s "$json" ]; then
+		log_tail "$log"
+		record FAIL "$suite:run" "kunit.py parse exited with $status and wrote no results"
+		return 1
+	fi
+	python3 - "$json" >"$uml/results.txt" <<'PY'
 import json, sys
 
 def walk(group, prefix):
@@ -71,34 +79,43 @@ def walk(group, prefix):
 # The top level is kunit.py's own "KUnit Test Group"; suites are below it.
 walk(json.load(open(sys.argv[1])), "")
 PY
-[ -s "$out/results.txt" ] || { log_tail "$log"; record FAIL "$name:run" "no test case ran"; exit 1; }
+	if [ ! -s "$uml/results.txt" ]; then
+		log_tail "$log"
+		record FAIL "$suite:run" "no test case ran"
+		return 1
+	fi
+
+	while read -r verdict test; do
+		case $verdict in
+		PASS) record PASS "$name:$test" ;;
+		SKIP) record SKIP "$name:$test" ;;
+		*) record FAIL "$name:$test" "$verdict"; failed=1 ;;
+		esac
+	done <"$uml/results.txt"
+	# The suites make the core WARN on purpose ("WARNING: CPU: ..."); any
+	# other report of the kernel's debugging checks (lockdep, sleep in
+	# atomic, debug objects, list debugging, KASAN) fails the run.
+	report=$(grep -n -E 'BUG: |ODEBUG|corruption|WARNING: [^C]|INFO: |Kernel panic' \
+		"$kernel_log" | head -n 5 || true)
+	if [ ! -s "$kernel_log" ]; then
+		record FAIL "$suite:reports" "no kernel log in $kernel_log"
+		failed=1
+	elif [ -n "$report" ]; then
+		record FAIL "$suite:reports" "the kernel reported a problem: $(echo "$report" | head -n 1)"
+		failed=1
+	else
+		record PASS "$suite:reports"
+	fi
+	if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+		record FAIL "$suite:run" "the UML kernel or kunit.py parse exited with $status"
+		failed=1
+	fi
+	[ "$failed" -eq 0 ] || log_tail "$log"
+	return "$failed"
+}
 
 failed=0
-while read -r verdict test; do
-	case $verdict in
-	PASS) record PASS "$name:$test" ;;
-	SKIP) record SKIP "$name:$test" ;;
-	*) record FAIL "$name:$test" "$verdict"; failed=1 ;;
-	esac
-done <"$out/results.txt"
-# The suites make the core WARN on purpose ("WARNING: CPU: ..."); any other
-# report of the kernel's debugging checks (lockdep, sleep in atomic, debug
-# objects, list debugging, KASAN) fails the run.
-report=$(grep -n -E 'BUG: |ODEBUG|corruption|WARNING: [^C]|INFO: |Kernel panic' \
-	"$kernel_log" | head -n 5 || true)
-if [ ! -s "$kernel_log" ]; then
-	record FAIL "$name:reports" "no kernel log in $kernel_log"
-	failed=1
-elif [ -n "$report" ]; then
-	record FAIL "$name:reports" "the kernel reported a problem: $(echo "$report" | head -n 1)"
-	failed=1
-else
-	record PASS "$name:reports"
-fi
-if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
-	log_tail "$log"
-	record FAIL "$name:run" "the UML kernel or kunit.py parse exited with $status"
-	failed=1
-fi
-[ "$failed" -eq 0 ] || log_tail "$log"
+for dir in "${KUNIT_DIRS[@]}"; do
+	run_suites "$dir" || failed=1
+done
 exit "$failed"
