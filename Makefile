@@ -10,7 +10,7 @@ VARIANT ?=
 TARGETS ?=
 
 .PHONY: help deps tree export mbox checkpatch docs kernel guest boot run \
-	kunit check check-bisect check-drivers check-debug stress bench bench-check distro clean
+	kunit lint check check-bisect check-drivers check-debug stress bench bench-check distro clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -59,6 +59,10 @@ run: deps ## build the patched kernel, boot it on VT-d, show the DMA table
 kunit: ## the KUnit suites on UML [VARIANT=debug]
 	@rm -rf build/results
 	@$(S)/run-kunit.sh $(VARIANT); status=$$?; $(S)/summary.sh; exit $$status
+
+lint: deps ## shellcheck on every script
+	@rm -rf build/results
+	@$(S)/lint.sh; status=$$?; $(S)/summary.sh; exit $$status
 
 check: ## everything; ends with "N passed, N failed, N skipped"
 	@$(S)/check.sh

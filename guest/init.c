@@ -7,9 +7,16 @@
  * the kernel log, and reboot (QEMU runs with -no-reboot, so this ends the
  * run).
  *
+ * The programs run as kselftest's runner runs them: one TAP document with
+ * a test per program, judged by its exit status, and each program's own
+ * output, its TAP included, nested in it as comments ("# " in front of
+ * every line). A program that crashes, or cannot start, is a failed test
+ * even if it never printed a plan.
+ *
  * Kernel messages are held back from the console while the tests run so
  * that they cannot split a TAP line; the whole log follows the tests.
  */
+#define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +29,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #define TEST_DIR "/tests"
@@ -33,6 +41,8 @@
 #define SYSLOG_ACTION_READ_ALL 3
 #define SYSLOG_ACTION_CONSOLE_LEVEL 8
 #define SYSLOG_ACTION_SIZE_BUFFER 10
+/* The exit status of a kselftest whose tests were all skipped */
+#define KSFT_SKIP 4
 
 static void mount_or_warn(const char *fs, const char *where)
 {
@@ -42,22 +52,100 @@ static void mount_or_warn(const char *fs, const char *where)
 		       strerror(errno));
 }
 
+/*
+ * Copy what @fd delivers to the console, "# " in front of every line, until
+ * every process that writes to it is gone (a pseudo-terminal's master then
+ * reads EIO)
+ */
+static void copy_nested(int fd)
+{
+	FILE *in = fdopen(fd, "r");
+	char line[1024];
+	int bol = 1;
+
+	if (!in) {
+		printf("# init: cannot read the program's output: %s\n",
+		       strerror(errno));
+		close(fd);
+		return;
+	}
+	while (fgets(line, sizeof(line), in)) {
+		printf("%s%s", bol ? "# " : "", line);
+		bol = line[strlen(line) - 1] == '\n';
+	}
+	if (!bol)
+		putchar('\n');
+	fclose(in);
+}
+
+/*
+ * A pseudo-terminal for a program's output: on a terminal its stdout is
+ * line-buffered, as on the console, so that what a kselftest harness test
+ * prints reaches init before the test's process _exit()s (kselftest's
+ * runner uses stdbuf for that, which static programs ignore). Raw, so
+ * that lines keep their "\n". Returns the master, -1 on failure.
+ */
+static int open_pty(int *slave)
+{
+	struct termios raw;
+	int master;
+
+	master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0)
+		return -1;
+	if (grantpt(master) || unlockpt(master))
+		goto err_master;
+	*slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+	if (*slave < 0)
+		goto err_master;
+	if (tcgetattr(*slave, &raw) == 0) {
+		cfmakeraw(&raw);
+		tcsetattr(*slave, TCSANOW, &raw);
+	}
+	return master;
+
+err_master:
+	close(master);
+	return -1;
+}
+
+/*
+ * Run @path with its standard output and error on a pseudo-terminal whose
+ * output init copies to the console as comments; return its exit status,
+ * 128 + the signal that killed it, or 127 if it could not be started.
+ */
 static int run(const char *path)
 {
-	int status;
+	int master, slave, status;
 	pid_t pid;
 
 	fflush(stdout);
+	master = open_pty(&slave);
+	if (master < 0) {
+		printf("# init: cannot open a pseudo-terminal: %s\n",
+		       strerror(errno));
+		return 127;
+	}
 	pid = fork();
-	if (pid < 0)
-		return -errno;
+	if (pid < 0) {
+		printf("# init: cannot fork: %s\n", strerror(errno));
+		close(master);
+		close(slave);
+		return 127;
+	}
 	if (pid == 0) {
+		dup2(slave, STDOUT_FILENO);
+		dup2(slave, STDERR_FILENO);
+		close(slave);
 		execl(path, path, (char *)NULL);
 		printf("init: cannot run %s: %s\n", path, strerror(errno));
+		fflush(stdout);
 		_exit(127);
 	}
+	close(slave);
+	copy_nested(master);
 	if (waitpid(pid, &status, 0) < 0)
-		return -errno;
+		return 127;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
@@ -156,13 +244,15 @@ static void dump_kernel_log(void)
 int main(void)
 {
 	struct dirent **tests;
+	const char *name;
 	char path[512];
-	int n, i;
+	int n, i, status;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	mount_or_warn("proc", "/proc");
 	mount_or_warn("sysfs", "/sys");
 	mount_or_warn("devtmpfs", "/dev");
+	mount_or_warn("devpts", "/dev/pts");
 	/* The tests read the IOMMU's debugfs; kmemleak is there too */
 	if (!access(DEBUGFS, F_OK))
 		mount_or_warn("debugfs", DEBUGFS);
@@ -174,10 +264,19 @@ int main(void)
 		printf("init: cannot list %s: %s\n", TEST_DIR, strerror(errno));
 
 	klogctl(SYSLOG_ACTION_CONSOLE_LEVEL, NULL, 1);
+	printf("TAP version 13\n1..%d\n", n > 0 ? n : 0);
 	for (i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "%s/%s", TEST_DIR, tests[i]->d_name);
-		printf("init: running %s\n", path);
-		printf("init: %s exited with %d\n", path, run(path));
+		name = tests[i]->d_name;
+		snprintf(path, sizeof(path), "%s/%s", TEST_DIR, name);
+		printf("# selftests: iommu: %s\n", name);
+		status = run(path);
+		if (!status)
+			printf("ok %d selftests: iommu: %s\n", i + 1, name);
+		else if (status == KSFT_SKIP)
+			printf("ok %d selftests: iommu: %s # SKIP\n", i + 1, name);
+		else
+			printf("not ok %d selftests: iommu: %s # exit=%d\n",
+			       i + 1, name, status);
 	}
 	klogctl(SYSLOG_ACTION_CONSOLE_LEVEL, NULL, 7);
 

@@ -3,10 +3,11 @@
 # Boot one QEMU target (TCG) with its guest, keep the serial log, and record
 # one result per TAP test line plus one for the boot itself. The boot fails
 # on a timeout, a panic, Oops, WARN, BUG (KASAN's "BUG: KASAN:" too),
-# lockdep (INFO:, WARNING:), debug objects or list corruption report, or
-# fewer results than the tests planned, or on a module the guest could not
-# load. A kernel with kmemleak must have scanned after the tests and found
-# nothing.
+# lockdep (INFO:, WARNING:), debug objects or list corruption report, on
+# fewer results than the tests planned, on a test program that failed
+# without reporting a failed test (it crashed or could not start), or on a
+# module the guest could not load. A kernel with kmemleak must have scanned
+# after the tests and found nothing.
 # Usage: boot-target.sh TARGET [translated|passthrough|stress] [VARIANT]
 #   passthrough adds iommu.passthrough=1: the control run, in which an
 #   unclaimed device's DMA must land. stress is translated with the long
@@ -90,29 +91,54 @@ elif grep -q '^CONFIG_DEBUG_KMEMLEAK=y' "$kernel_dir/.config" &&
 	failure="kmemleak did not scan after the tests, or found leaks"
 fi
 
-# TAP lines: "ok N name", "not ok N name", "ok N name # SKIP why"; the
-# 6.1 harness leaves the name out of a SKIP line, so take it from the
-# harness's "#  RUN name ..." line before it.
-planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$log" | awk '{ n += $1 } END { print n + 0 }')
+# The guest's log is one TAP document (guest/init.c): one test per program,
+# "ok N selftests: iommu: PROGRAM", and nested in it as "# " comments, each
+# program's own TAP: "ok N name", "not ok N name", "ok N name # SKIP why";
+# the 6.1 harness leaves the name out of a SKIP line, so take it from the
+# harness's "#  RUN name ..." line before it. Each program and each of its
+# tests is a result; the plans of both levels must be met.
+planned=$(sed -n 's/^\(# \)\?1\.\.\([0-9]*\)$/\2/p' "$log" | awk '{ n += $1 } END { print n + 0 }')
 seen=0
 while read -r verdict test why; do
 	seen=$((seen + 1))
 	record "$verdict" "$name:$test" "$why"
 done < <(awk '
-	/^#  RUN / { current = $3; next }
-	/^(not )?ok [0-9]+/ {
-		verdict = /^not ok/ ? "FAIL" : / # SKIP/ ? "SKIP" : "PASS"
-		line = $0
+	function result(line, prefix,  verdict, why) {
+		verdict = line ~ /^not ok/ ? "FAIL" : line ~ / # SKIP/ ? "SKIP" : "PASS"
 		sub(/^(not )?ok [0-9]+ ?/, "", line)
 		why = ""
-		if (match(line, / ?# SKIP ?/)) { why = substr(line, RSTART + RLENGTH); line = substr(line, 1, RSTART - 1) }
-		print verdict, (line == "" ? current : line), why
+		if (match(line, / ?# (SKIP|exit=) ?/)) {
+			why = substr(line, RSTART + RLENGTH)
+			if (substr(line, RSTART, RLENGTH) ~ /exit=/)
+				why = "exit=" why
+			line = substr(line, 1, RSTART - 1)
+		}
+		print verdict, prefix (line == "" ? current : line), why
+	}
+	/^# #  RUN / { current = $4; next }
+	/^# (not )?ok [0-9]+/ { result(substr($0, 3), ""); next }
+	/^(not )?ok [0-9]+ selftests: / {
+		sub(/selftests: iommu: /, "")
+		result($0, "program:")
 	}' "$log")
 if [ -z "$failure" ] && [ "$seen" -ne "$planned" ]; then
 	failure="$seen results for $planned planned tests"
 fi
 if [ -z "$failure" ] && [ "$planned" -eq 0 ]; then
 	failure="no test ran"
+fi
+# A program that failed without reporting a failed test of its own died,
+# or could not start: the boot fails with it.
+died=$(awk '
+	/^# selftests: / { failed = 0; next }
+	/^# not ok [0-9]+/ { failed = 1; next }
+	/^not ok [0-9]+ selftests: / && !failed {
+		sub(/^not ok [0-9]+ selftests: iommu: /, "")
+		sub(/ # exit=/, " exited with ")
+		print; exit
+	}' "$log")
+if [ -z "$failure" ] && [ -n "$died" ]; then
+	failure="a test program failed without reporting a failed test: $died"
 fi
 
 if [ -n "$failure" ]; then

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Everything 'make check' runs: the tree from series/, checkpatch, the
-# documentation, every IOMMU driver compiled at every patch
-# (check-drivers.sh, which compiles the KUnit suite too), a build of every
-# patch for x86_64, the arm64 kernel, every QEMU target booted twice
-# (translated and iommu.passthrough=1), KUnit, and KUnit and the vtd target
-# on the debug kernels (check-debug.sh). A failing step does not stop the
-# others; the summary's last line counts every result.
+# Everything 'make check' runs: the tree from series/, shellcheck on the
+# scripts, checkpatch, the documentation, every IOMMU driver compiled at
+# every patch (check-drivers.sh, which compiles the KUnit suite too), a
+# build of every patch for x86_64, the arm64 kernel, every QEMU target
+# booted twice (translated and iommu.passthrough=1), KUnit, and KUnit and
+# the vtd target on the debug kernels (check-debug.sh). A failing step does
+# not stop the others; the summary's last line counts every result.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 S=$TOP/scripts
@@ -20,6 +20,9 @@ if ! "$S/make-tree.sh"; then
 	record FAIL "tree" "no work tree: see the error above"
 	exec "$S/summary.sh"
 fi
+
+step "shellcheck on every script"
+"$S/lint.sh" || true
 
 step "checkpatch --strict on every patch"
 "$S/checkpatch-series.sh" || true

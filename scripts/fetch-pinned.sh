@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2153 # PACKAGE, VERSION, FILE, SHA256: the CONF
+# shellcheck disable=SC2153,SC2031 # PACKAGE, VERSION, FILE, SHA256: the CONF
 # Install a pinned Debian package (CONF: base.conf, distro.conf: PACKAGE,
 # VERSION, FILE, SHA256) with apt, check the checksum of the FILE it ships,
 # and print the version installed. If Debian no longer serves the pinned

@@ -10,7 +10,7 @@ packages=(
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	gcc-arm-linux-gnueabihf gcc-powerpc-linux-gnu gcc-s390x-linux-gnu
 	qemu-system-x86 qemu-system-arm
-	python3-sphinx graphviz
+	python3-sphinx graphviz shellcheck
 )
 
 missing=()
