@@ -1,20 +1,21 @@
 #!/usr/bin/env bash
-# Boot each given target (every file in targets/ when none is given) in one
-# mode, building the kernel and the guest of each architecture they need
-# once, first. A build that fails fails the boots that needed it.
-# Usage: boot-targets.sh [-v VARIANT] MODE [TARGET...]
-#   MODE: translated, passthrough or stress (boot-target.sh);
+# Boot each given target (every file in targets/ when none is given) in
+# each given mode, building the kernel and the guest of each architecture
+# they need once, first. A build that fails fails the boots that needed it.
+# Usage: boot-targets.sh [-v VARIANT] MODES [TARGET...]
+#   MODES: translated, passthrough or stress (boot-target.sh), or several
+#   separated by commas, each target booted in each in turn;
 #   VARIANT: the kernel variant (debug); none when absent or empty.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 S=$TOP/scripts
 variant=
 if [ "${1:-}" = -v ]; then
-	[ $# -ge 2 ] || die "usage: boot-targets.sh [-v VARIANT] MODE [TARGET...]"
+	[ $# -ge 2 ] || die "usage: boot-targets.sh [-v VARIANT] MODES [TARGET...]"
 	variant=$2
 	shift 2
 fi
-mode=${1:?usage: boot-targets.sh [-v VARIANT] MODE [TARGET...]}
+modes=${1:?usage: boot-targets.sh [-v VARIANT] MODES [TARGET...]}
 shift
 if [ $# -eq 0 ]; then
 	for conf in "$TOP"/targets/*.conf; do
@@ -22,11 +23,14 @@ if [ $# -eq 0 ]; then
 	done
 fi
 
+for target in "$@"; do
+	[ -f "$TOP/targets/$target.conf" ] || die "no such target: $target (a file in targets/)"
+done
+
 failed=0
 built=" "
 broken=" "
 for target in "$@"; do
-	[ -f "$TOP/targets/$target.conf" ] || die "no such target: $target (a file in targets/)"
 	arch=$(sed -n 's/^arch=//p' "$TOP/targets/$target.conf")
 	kernel=$arch${variant:+-$variant}
 	if [[ $built$broken != *" $kernel "* ]]; then
@@ -38,11 +42,13 @@ for target in "$@"; do
 			broken+="$kernel "
 		fi
 	fi
-	if [[ $broken == *" $kernel "* ]]; then
-		record FAIL "$target${variant:+-$variant}:$mode:boot" "no $kernel kernel to boot"
-		failed=1
-		continue
-	fi
-	"$S/boot-target.sh" "$target" "$mode" "$variant" || failed=1
+	for mode in ${modes//,/ }; do
+		if [[ $broken == *" $kernel "* ]]; then
+			record FAIL "$target${variant:+-$variant}:$mode:boot" "no $kernel kernel to boot"
+			failed=1
+			continue
+		fi
+		"$S/boot-target.sh" "$target" "$mode" "$variant" || failed=1
+	done
 done
 exit "$failed"

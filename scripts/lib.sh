@@ -149,6 +149,18 @@ kunit_build_dir() {
 	printf '%s/kunit%s/uml-%s\n' "$BUILD" "${2:+-$2}" "$(basename "$1")"
 }
 
+# Say why the work tree holds work that series/ does not have: changes not
+# committed, or commits after "applied", the last one make-tree.sh applied
+# from series/ or export-series.sh exported. Prints nothing if it has none.
+tree_unexported() {
+	if [ -n "$(git -C "$TREE" status --porcelain)" ]; then
+		echo "$TREE has uncommitted changes"
+	elif [ "$(git -C "$TREE" rev-parse HEAD)" != \
+		"$(git -C "$TREE" rev-parse -q --verify applied || true)" ]; then
+		echo "$TREE holds commits not exported to series/"
+	fi
+}
+
 require_tree() {
 	git -C "$TREE" rev-parse --verify -q refs/tags/base >/dev/null ||
 		die "no work tree at $TREE: run 'make tree' first"

@@ -45,10 +45,8 @@ tree_base_id() {
 
 if [ "$(tree_base_id)" = "$base_id" ]; then
 	if [ "${FORCE:-0}" != 1 ]; then
-		[ -z "$(git -C "$TREE" status --porcelain)" ] ||
-			die "$TREE has uncommitted changes; commit and 'make export' them, or FORCE=1 to discard"
-		[ "$(git -C "$TREE" rev-parse HEAD)" = "$(git -C "$TREE" rev-parse -q --verify applied || true)" ] ||
-			die "$TREE holds commits not exported to series/; 'make export' them, or FORCE=1 to discard"
+		reason=$(tree_unexported)
+		[ -z "$reason" ] || die "$reason; commit and 'make export' it, or FORCE=1 to discard it"
 	fi
 	info "resetting $TREE to the base"
 	git -C "$TREE" am --abort >/dev/null 2>&1 || true
