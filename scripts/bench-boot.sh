@@ -17,8 +17,8 @@ load_conf "$TOP/targets/$target.conf"
 load_conf "$TOP/arches/$arch.conf"
 [ -n "${bench_events:-}" ] || die "targets/$target.conf names no bench_events"
 
-kernel=$BUILD/kernel-$arch-bench${side:+-$side}/$kernel_image
-initrd=$BUILD/guest-$arch-bench/initramfs.cpio
+kernel=$(kernel_build_dir "$arch" "bench${side:+-$side}")/$kernel_image
+initrd=$(guest_build_dir "$arch" bench)/initramfs.cpio
 [ -f "$kernel" ] || die "no kernel $kernel: run build-kernel.sh $arch bench $side"
 [ -f "$initrd" ] || die "no bench guest $initrd: run build-guest.sh $arch bench"
 command -v "$qemu" >/dev/null || die "$qemu not found: install $qemu_package"

@@ -9,32 +9,26 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 S=$TOP/scripts
-if [ $# -eq 0 ]; then
-	for conf in "$TOP"/targets/*.conf; do
-		set -- "$@" "$(basename "$conf" .conf)"
-	done
-fi
+targets=$(targets_or_all "$@")
 require_tree
 start=$SECONDS
 
 "$S/extract-tree.sh" base "$BASE_TREE"
-arches=$(for target in "$@"; do
-	[ -f "$TOP/targets/$target.conf" ] || die "no such target: $target (a file in targets/)"
-	sed -n 's/^arch=//p' "$TOP/targets/$target.conf"
-done | sort -u)
+arches=$(for target in $targets; do target_arch "$target"; done | sort -u)
 for arch in $arches; do
 	"$S/build-kernel.sh" "$arch" bench
 	"$S/build-kernel.sh" "$arch" bench base
 	"$S/build-guest.sh" "$arch" bench
 done
-for target in "$@"; do
+for target in $targets; do
 	"$S/bench-boot.sh" "$target" base
 	"$S/bench-boot.sh" "$target"
 done
 "$S/bench-kunit.sh" base
 "$S/bench-kunit.sh" series
 
-"$S/bench-report.sh" "$@" >"$BUILD/bench/results.md"
+# shellcheck disable=SC2086 # one target per word
+"$S/bench-report.sh" $targets >"$BUILD/bench/results.md"
 mkdir -p "$TOP/bench"
 cp "$BUILD/bench/results.md" "$TOP/bench/results.md"
 cat "$TOP/bench/results.md"

@@ -22,9 +22,9 @@ variant=${3:-}
 load_conf "$TOP/targets/$target.conf"
 load_conf "$TOP/arches/$arch.conf"
 
-kernel_dir=$BUILD/kernel-$arch${variant:+-$variant}
+kernel_dir=$(kernel_build_dir "$arch" "$variant")
 kernel=$kernel_dir/$kernel_image
-initrd=$BUILD/guest-$arch${variant:+-$variant}/initramfs.cpio
+initrd=$(guest_build_dir "$arch" "$variant")/initramfs.cpio
 [ -f "$kernel" ] || die "no $arch kernel: run build-kernel.sh $arch $variant"
 [ -f "$initrd" ] || die "no $arch guest: run build-guest.sh $arch $variant"
 command -v "$qemu" >/dev/null || die "$qemu not found: install $qemu_package"

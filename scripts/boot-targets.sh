@@ -17,21 +17,13 @@ if [ "${1:-}" = -v ]; then
 fi
 modes=${1:?usage: boot-targets.sh [-v VARIANT] MODES [TARGET...]}
 shift
-if [ $# -eq 0 ]; then
-	for conf in "$TOP"/targets/*.conf; do
-		set -- "$@" "$(basename "$conf" .conf)"
-	done
-fi
-
-for target in "$@"; do
-	[ -f "$TOP/targets/$target.conf" ] || die "no such target: $target (a file in targets/)"
-done
+targets=$(targets_or_all "$@")
 
 failed=0
 built=" "
 broken=" "
-for target in "$@"; do
-	arch=$(sed -n 's/^arch=//p' "$TOP/targets/$target.conf")
+for target in $targets; do
+	arch=$(target_arch "$target")
 	kernel=$arch${variant:+-$variant}
 	if [[ $built$broken != *" $kernel "* ]]; then
 		if "$S/build-kernel.sh" "$arch" "$variant" && "$S/build-guest.sh" "$arch" "$variant"; then

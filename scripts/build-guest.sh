@@ -14,8 +14,8 @@ variant=${2:-}
 load_conf "$TOP/arches/$arch.conf"
 require_tree
 
-kernel=$BUILD/kernel-$arch${variant:+-$variant}
-out=$BUILD/guest-$arch${variant:+-$variant}
+kernel=$(kernel_build_dir "$arch" "$variant")
+out=$(guest_build_dir "$arch" "$variant")
 tests=tools/testing/selftests/iommu
 [ "$variant" != bench ] || tests=guest/bench.c
 gen_init_cpio=$kernel/usr/gen_init_cpio

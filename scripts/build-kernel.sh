@@ -29,7 +29,7 @@ base)
 esac
 
 name=$arch${variant:+-$variant}${side:+-$side}
-out=$BUILD/kernel-$name
+out=$(kernel_build_dir "$arch" "$variant${side:+-$side}")
 # Paths under the checkout are hashed relative to it, so another clone of
 # the project reuses the compiler cache.
 export CCACHE_BASEDIR=$TOP

@@ -12,8 +12,7 @@ S=$TOP/scripts
 [ $# -gt 0 ] || set -- vtd-sm amd-vi
 
 for target in "$@"; do
-	[ -f "$TOP/targets/$target.conf" ] || die "no such target: $target (a file in targets/)"
-	[ "$(sed -n 's/^arch=//p' "$TOP/targets/$target.conf")" = x86_64 ] ||
+	[ "$(target_arch "$target")" = x86_64 ] ||
 		die "$target is not an x86_64 target: the distro config is Debian's amd64 one"
 done
 

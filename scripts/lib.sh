@@ -69,6 +69,42 @@ config_lost() {
 		done
 }
 
+# Print the architecture TARGET boots (the arch= of targets/TARGET.conf);
+# an unknown target is an error.
+# Usage: target_arch TARGET
+target_arch() {
+	local conf=$TOP/targets/$1.conf
+	[ -f "$conf" ] || die "no such target: $1 (a file in targets/)"
+	sed -n 's/^arch=//p' "$conf"
+}
+
+# Print the targets named, or every file in targets/ when none is, one per
+# line, each checked to exist. Usage: targets_or_all [TARGET...]
+targets_or_all() {
+	local conf target
+	if [ $# -eq 0 ]; then
+		for conf in "$TOP"/targets/*.conf; do
+			basename "$conf" .conf
+		done
+		return
+	fi
+	for target in "$@"; do
+		target_arch "$target" >/dev/null
+		echo "$target"
+	done
+}
+
+# Print the build directory of the guest kernel, or of the guest (its
+# initramfs), of ARCH and VARIANT (none, debug, bench, distro; build-kernel.sh
+# adds "-base" for the pinned base).
+# Usage: kernel_build_dir ARCH [VARIANT]; guest_build_dir ARCH [VARIANT]
+kernel_build_dir() {
+	printf '%s/kernel-%s%s\n' "$BUILD" "$1" "${2:+-$2}"
+}
+guest_build_dir() {
+	printf '%s/guest-%s%s\n' "$BUILD" "$1" "${2:+-$2}"
+}
+
 # Set qemu_args to boot a target: its machine and IOMMU, KERNEL with
 # INITRD and the target's command line plus EXTRA. Needs the target's and
 # its architecture's descriptions loaded (load_conf).
