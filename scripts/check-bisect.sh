@@ -4,10 +4,14 @@
 # "kunit" stands for the UML kernel with the KUnit suites, which builds the
 # test code that no guest kernel has. Builds are incremental (build/kernel-ARCH,
 # build/kunit/uml-*); the tree is left at the tip.
-# Usage: check-bisect.sh ARCH|kunit...
+# Usage: check-bisect.sh [ARCH|kunit...]   (default: every architecture in
+#        arches/ that boots, and kunit)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-[ $# -gt 0 ] || die "usage: check-bisect.sh ARCH..."
+if [ $# -eq 0 ]; then
+	# shellcheck disable=SC2046 # one architecture per word
+	set -- $(list_arches boot) kunit
+fi
 require_tree
 [ -z "$(git -C "$TREE" status --porcelain)" ] ||
 	die "$TREE has uncommitted changes: commit or stash them first"

@@ -30,27 +30,15 @@ export CCACHE_BASEDIR=$TOP
 # only the warnings after it are compared.
 marker="#### check-drivers: drivers/iommu/"
 
-# The compiler prefix for ARCH and the Debian package that provides it.
-toolchain() {
-	case $1 in
-	x86_64) echo "x86_64-linux-gnu- gcc" ;;
-	arm64) echo "aarch64-linux-gnu- gcc-aarch64-linux-gnu" ;;
-	arm) echo "arm-linux-gnueabihf- gcc-arm-linux-gnueabihf" ;;
-	powerpc) echo "powerpc-linux-gnu- gcc-powerpc-linux-gnu" ;;
-	s390) echo "s390x-linux-gnu- gcc-s390x-linux-gnu" ;;
-	*) die "no cross compiler known for '$1': add it to toolchain() in $0" ;;
-	esac
-}
-
-# kmake ARCH MAKE-ARGS...: make in ARCH's build directory.
+# kmake ARCH MAKE-ARGS...: make in ARCH's build directory, with the
+# compiler arches/ARCH.conf names.
 kmake() {
 	local arch=$1 cross
 	shift
-	cross=$(toolchain "$arch")
-	cross=${cross% *}
-	make -C "$src" O="$work/$arch" ARCH="$arch" CROSS_COMPILE="$cross" \
-		CC="ccache ${cross}gcc" HOSTCC="ccache gcc" LOCALVERSION= \
-		-j"$(nproc)" "$@"
+	cross=$(arch_field "$arch" cross_compile)
+	make -C "$src" O="$work/$arch" ARCH="$(arch_field "$arch" kernel_arch)" \
+		CROSS_COMPILE="$cross" CC="ccache ${cross}gcc" HOSTCC="ccache gcc" \
+		LOCALVERSION= -j"$(nproc)" "$@"
 }
 
 # The options of ARCH's fragments that its .config lacks (see config_lost).
@@ -109,10 +97,11 @@ missing=()
 for arch in "${arches[@]}"; do
 	[ -f "$TOP/kconfig/drivers-$arch.config" ] ||
 		die "no kconfig/drivers-$arch.config for '$arch'"
-	tc=$(toolchain "$arch")
-	if ! command -v "${tc% *}gcc" >/dev/null; then
-		warn "$arch: no ${tc% *}gcc (Debian package ${tc#* })"
-		missing+=("${tc#* }")
+	[ -f "$TOP/arches/$arch.conf" ] || die "no arches/$arch.conf for '$arch'"
+	cross=$(arch_field "$arch" cross_compile)
+	if ! command -v "${cross}gcc" >/dev/null; then
+		warn "$arch: no ${cross}gcc (Debian packages $(arch_field "$arch" cross_packages))"
+		missing+=("$(arch_field "$arch" cross_packages)")
 	fi
 done
 [ ${#missing[@]} -eq 0 ] || die "cross compilers missing: install them as root with

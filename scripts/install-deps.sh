@@ -5,13 +5,15 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 packages=(
-	bc bison flex cpio xz-utils ccache make gcc libc6-dev kmod openssl
+	bc bison flex cpio xz-utils ccache make kmod openssl
 	libelf-dev libssl-dev python3 python3-ply python3-git git perl
-	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
-	gcc-arm-linux-gnueabihf gcc-powerpc-linux-gnu gcc-s390x-linux-gnu
-	qemu-system-x86 qemu-system-arm
 	python3-sphinx graphviz shellcheck
 )
+# Each architecture's compilers, C library and QEMU (arches/*.conf)
+for arch in $(list_arches all); do
+	# shellcheck disable=SC2207 # one package per word
+	packages+=($(arch_field "$arch" cross_packages) $(arch_field "$arch" qemu_package))
+done
 
 missing=()
 for p in "${packages[@]}"; do

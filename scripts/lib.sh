@@ -69,6 +69,29 @@ config_lost() {
 		done
 }
 
+# Print one field of arches/ARCH.conf, the one registry of architectures:
+# kernel_arch, cross_compile, cross_packages, and for the architectures
+# that boot, kernel_image, qemu, qemu_package, console.
+# Usage: arch_field ARCH FIELD
+arch_field() {
+	(
+		load_conf "$TOP/arches/$1.conf"
+		eval "printf '%s\\n' \"\${$2:-}\""
+	)
+}
+
+# Print, one per line, the architectures in arches/ that QEMU boots (those
+# with a qemu=), or every one of them with "all".
+# Usage: list_arches boot|all
+list_arches() {
+	local conf arch
+	for conf in "$TOP"/arches/*.conf; do
+		arch=$(basename "$conf" .conf)
+		[ "$1" = all ] || [ -n "$(arch_field "$arch" qemu)" ] || continue
+		echo "$arch"
+	done
+}
+
 # Print the architecture TARGET boots (the arch= of targets/TARGET.conf);
 # an unknown target is an error.
 # Usage: target_arch TARGET
