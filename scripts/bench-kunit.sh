@@ -33,10 +33,9 @@ mkdir -p "$BUILD/bench" "$uml"
 log=$BUILD/bench/kunit-$side.log
 export CCACHE_BASEDIR=$tree
 info "bench: KUnit cost case, $side side (log: $log)"
-if ! (cd "$tree" && ./tools/testing/kunit/kunit.py run --kunitconfig="$kunitconfig" \
-	--build_dir="$uml" --jobs="$(nproc)" --make_options=CC="ccache gcc" \
+if ! kunit_py run "$tree" "${kunitconfig%/.kunitconfig}" "$uml" \
 	--kernel_args=iommu_test.cost_samples=101 \
-	'iommu_core*.iommu_test_claim_release_cost') >"$log" 2>&1; then
+	'iommu_core*.iommu_test_claim_release_cost' >"$log" 2>&1; then
 	log_tail "$log"
 	die "bench: the KUnit cost case failed on the $side side"
 fi

@@ -29,10 +29,7 @@ build() {
 		[ -f "$TREE/$dir/.kunitconfig" ] || continue
 		uml=$(kunit_build_dir "$dir")
 		log=$uml/build.log
-		mkdir -p "$uml"
-		if ! (cd "$TREE" && ./tools/testing/kunit/kunit.py build \
-			--kunitconfig="$dir/.kunitconfig" --build_dir="$uml" \
-			--jobs="$(nproc)" --make_options=CC="ccache gcc") >"$log" 2>&1; then
+		if ! kunit_py build "$TREE" "$dir" "$uml" >"$log" 2>&1; then
 			log_tail "$log"
 			return 1
 		fi

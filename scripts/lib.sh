@@ -220,6 +220,19 @@ tree_unexported() {
 	fi
 }
 
+# Run kunit.py COMMAND (build, run) in the tree TREE_DIR on the suites of
+# DIR (a directory with a .kunitconfig), in the UML build directory UML_DIR,
+# with the project's options (every CPU, ccache) and ARGS.
+# Usage: kunit_py COMMAND TREE_DIR DIR UML_DIR [ARGS...]
+kunit_py() {
+	local command=$1 tree=$2 dir=$3 uml=$4
+	shift 4
+	mkdir -p "$uml"
+	(cd "$tree" && ./tools/testing/kunit/kunit.py "$command" \
+		--kunitconfig="$dir/.kunitconfig" --build_dir="$uml" \
+		--jobs="$(nproc)" --make_options=CC="ccache gcc" "$@")
+}
+
 require_tree() {
 	git -C "$TREE" rev-parse --verify -q refs/tags/base >/dev/null ||
 		die "no work tree at $TREE: run 'make tree' first"

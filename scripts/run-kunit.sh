@@ -37,9 +37,7 @@ run_suites() {
 	rm -f "$json"
 
 	info "building $kunitconfig for UML: kunit.py build ${args[*]} (log: $log)"
-	if ! (cd "$TREE" && ./tools/testing/kunit/kunit.py build \
-		--kunitconfig="$kunitconfig" "${args[@]}" --build_dir="$uml" \
-		--jobs="$(nproc)" --make_options=CC="ccache gcc") >"$log" 2>&1; then
+	if ! kunit_py build "$TREE" "$dir" "$uml" "${args[@]}" >"$log" 2>&1; then
 		log_tail "$log"
 		record FAIL "$suite:build" "kunit.py build failed"
 		return 1
