@@ -54,7 +54,7 @@ timeout --kill-after=10 "$timeout" "$qemu" "${qemu_args[@]}" </dev/null >"$log" 
 sed -i -e 's/\r$//' -e 's/^# //' "$log"
 
 failure=
-bad=$(grep -m 1 -E 'Kernel panic|Oops|BUG:|WARNING:|^bench: error:' "$log" || true)
+bad=$({ kernel_reports "$log"; grep -m 1 '^bench: error:' "$log"; } | head -n 1 || true)
 if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
 	failure="timed out after $timeout s"
 elif [ -n "$bad" ]; then

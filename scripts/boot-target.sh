@@ -75,7 +75,7 @@ info "$name: QEMU exited with $status after $((SECONDS - start)) s"
 sed -i 's/\r$//' "$log"
 
 failure=
-bad=$(grep -n -E 'Kernel panic|Oops|WARNING:|BUG:|INFO: |cut here|UBSAN|ODEBUG|list_(add|del) corruption|unreferenced object|suspected memory leak' "$log" | head -n 5 || true)
+bad=$(kernel_reports "$log")
 if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
 	failure="timed out after $timeout s"
 elif [ -n "$bad" ]; then

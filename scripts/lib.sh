@@ -128,6 +128,23 @@ guest_build_dir() {
 	printf '%s/guest-%s%s\n' "$BUILD" "$1" "${2:+-$2}"
 }
 
+# Print the first lines of the kernel log LOG (with their line numbers)
+# that report a problem: a panic, Oops, WARN, BUG (KASAN's "BUG: KASAN:"
+# too), lockdep (INFO:, WARNING:), UBSAN, debug objects, list or other
+# corruption, or a kmemleak report. With "provoked-warns", the WARN()s a
+# test provokes on purpose ("WARNING: CPU: ...", under a "cut here" line)
+# are not reports; lockdep's WARNINGs still are.
+# Usage: kernel_reports LOG [provoked-warns]
+kernel_reports() {
+	local reports='Kernel panic|Oops|WARNING:|BUG:|INFO: |cut here|UBSAN|ODEBUG|corruption|unreferenced object|suspected memory leak'
+	grep -n -E "$reports" "$1" |
+		if [ "${2:-}" = provoked-warns ]; then
+			grep -v -E 'WARNING: CPU: |cut here'
+		else
+			cat
+		fi | head -n 5 || true
+}
+
 # Set qemu_args to boot a target: its machine and IOMMU, KERNEL with
 # INITRD and the target's command line plus EXTRA. Needs the target's and
 # its architecture's descriptions loaded (load_conf).

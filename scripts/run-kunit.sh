@@ -93,8 +93,7 @@ PY
 	# The suites make the core WARN on purpose ("WARNING: CPU: ..."); any
 	# other report of the kernel's debugging checks (lockdep, sleep in
 	# atomic, debug objects, list debugging, KASAN) fails the run.
-	report=$(grep -n -E 'BUG: |ODEBUG|corruption|WARNING: [^C]|INFO: |Kernel panic' \
-		"$kernel_log" | head -n 5 || true)
+	report=$(kernel_reports "$kernel_log" provoked-warns)
 	if [ ! -s "$kernel_log" ]; then
 		record FAIL "$suite:reports" "no kernel log in $kernel_log"
 		failed=1
