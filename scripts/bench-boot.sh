@@ -45,27 +45,24 @@ for event in $bench_events; do
 done
 
 timeout=${BOOT_TIMEOUT:-300}
+# Why the bench program's run went wrong, printed; nothing if it did not.
+bench_failure() {
+	if grep -q '^bench: error:' "$log"; then
+		grep -m 1 '^bench: error:' "$log"
+	elif ! grep -q '^bench: done$' "$log"; then
+		echo "the bench program did not finish"
+	elif ! grep -q "^bench: groups $edus\$" "$log"; then
+		echo "the guest did not find $edus groups: $(grep -m 1 '^bench: groups' "$log" || echo none)"
+	fi
+}
+
 info "bench: booting $name (serial log: $log)"
-status=0
-timeout --kill-after=10 "$timeout" "$qemu" "${qemu_args[@]}" </dev/null >"$log" 2>&1 ||
-	status=$?
+run_qemu "$log" "$out/$name.qemu.log" "$timeout"
 # The guest's init nests the bench program's output in its TAP as "# "
 # comments (guest/init.c): take that off again.
-sed -i -e 's/\r$//' -e 's/^# //' "$log"
+sed -i 's/^# //' "$log"
 
-failure=
-bad=$({ kernel_reports "$log"; grep -m 1 '^bench: error:' "$log"; } | head -n 1 || true)
-if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
-	failure="timed out after $timeout s"
-elif [ -n "$bad" ]; then
-	failure="$bad"
-elif [ "$status" -ne 0 ]; then
-	failure="QEMU exited with status $status"
-elif ! grep -q '^bench: done$' "$log"; then
-	failure="the bench program did not finish"
-elif ! grep -q "^bench: groups $edus\$" "$log"; then
-	failure="the guest did not find $edus groups: $(grep -m 1 '^bench: groups' "$log" || echo none)"
-fi
+failure=${boot_failure:-$(bench_failure)}
 if [ -n "$failure" ]; then
 	log_tail "$log" 30
 	die "bench $name: $failure"

@@ -66,30 +66,21 @@ edu=edu,dma_mask=0xffffffffffffffff
 qemu_args+=(-device "$edu,addr=10.0" -device "$edu,addr=11.0"
 	-device "$edu,addr=12.0,multifunction=on" -device "$edu,addr=12.1")
 
-info "booting $name (serial log: $log)"
-start=$SECONDS
-status=0
-timeout --kill-after=10 "$timeout" "$qemu" "${qemu_args[@]}" </dev/null >"$log" 2>"$qemu_log" ||
-	status=$?
-info "$name: QEMU exited with $status after $((SECONDS - start)) s"
-sed -i 's/\r$//' "$log"
+# Why the guest's run went wrong, printed; nothing if it did not.
+guest_failure() {
+	if grep -q '^init: cannot load module' "$log"; then
+		grep -m 1 '^init: cannot load module' "$log"
+	elif ! grep -q '^init: all tests done' "$log"; then
+		echo "the guest did not finish its tests"
+	elif grep -q '^CONFIG_DEBUG_KMEMLEAK=y' "$kernel_dir/.config" &&
+		! grep -q '^init: kmemleak: scanned, 0 suspected leaks$' "$log"; then
+		echo "kmemleak did not scan after the tests, or found leaks"
+	fi
+}
 
-failure=
-bad=$(kernel_reports "$log")
-if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
-	failure="timed out after $timeout s"
-elif [ -n "$bad" ]; then
-	failure="the kernel reported a problem: $(echo "$bad" | head -n 1)"
-elif [ "$status" -ne 0 ]; then
-	failure="QEMU exited with status $status"
-elif grep -q '^init: cannot load module' "$log"; then
-	failure="$(grep -m 1 '^init: cannot load module' "$log")"
-elif ! grep -q '^init: all tests done' "$log"; then
-	failure="the guest did not finish its tests"
-elif grep -q '^CONFIG_DEBUG_KMEMLEAK=y' "$kernel_dir/.config" &&
-	! grep -q '^init: kmemleak: scanned, 0 suspected leaks$' "$log"; then
-	failure="kmemleak did not scan after the tests, or found leaks"
-fi
+info "booting $name (serial log: $log)"
+run_qemu "$log" "$qemu_log" "$timeout"
+failure=${boot_failure:-$(guest_failure)}
 
 # The guest's log is one TAP document (guest/init.c): one test per program,
 # "ok N selftests: iommu: PROGRAM", and nested in it as "# " comments, each

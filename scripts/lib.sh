@@ -117,6 +117,31 @@ targets_or_all() {
 	done
 }
 
+# Run QEMU ($qemu with qemu_args, see target_qemu_args) for at most
+# TIMEOUT seconds, the guest's serial console into LOG (without its "\r"),
+# QEMU's own messages into QEMU_LOG, and set boot_failure to why the boot
+# went wrong: a timeout, a report of the kernel (kernel_reports), or QEMU's
+# exit status; empty if it did not.
+# Usage: run_qemu LOG QEMU_LOG TIMEOUT
+# shellcheck disable=SC2034 # boot_failure: for the caller
+run_qemu() {
+	local log=$1 qemu_log=$2 timeout=$3 status=0 start=$SECONDS bad
+	# shellcheck disable=SC2154 # qemu: arches/*.conf
+	timeout --kill-after=10 "$timeout" "$qemu" "${qemu_args[@]}" </dev/null \
+		>"$log" 2>"$qemu_log" || status=$?
+	info "QEMU exited with $status after $((SECONDS - start)) s"
+	sed -i 's/\r$//' "$log"
+	bad=$(kernel_reports "$log")
+	boot_failure=
+	if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+		boot_failure="timed out after $timeout s"
+	elif [ -n "$bad" ]; then
+		boot_failure="the kernel reported a problem: $(echo "$bad" | head -n 1)"
+	elif [ "$status" -ne 0 ]; then
+		boot_failure="QEMU exited with status $status"
+	fi
+}
+
 # Print the build directory of the guest kernel, or of the guest (its
 # initramfs), of ARCH and VARIANT (none, debug, bench, distro; build-kernel.sh
 # adds "-base" for the pinned base).
