@@ -1,4 +1,6 @@
-# The project's one entry point: 'make help' lists what it does.
+# The project's one entry point: 'make help' lists what it does. 'make X'
+# runs scripts/X.sh ('make stress': scripts/boot.sh in its stress mode);
+# scripts/lib/ holds what those scripts share.
 # Everything it fetches or builds goes to build/ (git-ignored), or BUILD.
 
 S := scripts
@@ -24,48 +26,46 @@ help: ## list the targets
 		sed 's/:.*## /\t/' | expand -t 16
 
 deps: ## install the Debian packages the project needs (as root)
-	@$(S)/install-deps.sh
+	@$(S)/deps.sh
 
 tree: deps ## build/linux: the pinned base, tagged "base", plus series/ (git am)
-	@$(S)/make-tree.sh
+	@$(S)/tree.sh
 
 export: ## write the commits of build/linux back to series/
-	@$(S)/export-series.sh
+	@$(S)/export.sh
 
 mbox: ## build/series.mbox: the patches as one mbox for git am
-	@$(S)/make-mbox.sh
+	@$(S)/mbox.sh
 
 checkpatch: ## checkpatch.pl --strict on every patch
 	@rm -rf $(BUILD)/results
-	@$(S)/checkpatch-series.sh
+	@$(S)/checkpatch.sh
 
 docs: deps ## Documentation/iommu/ (htmldocs) and its kernel-doc, no warning
 	@rm -rf $(BUILD)/results
-	@$(S)/check-docs.sh; status=$$?; $(S)/summary.sh; exit $$status
+	@$(S)/docs.sh; status=$$?; $(S)/lib/summary.sh; exit $$status
 
 kernel: ## build the guest kernel for ARCH (x86_64, arm64) [and VARIANT]
-	@$(S)/build-kernel.sh $(ARCH) $(VARIANT)
+	@$(S)/kernel.sh $(ARCH) $(VARIANT)
 
 guest: kernel ## build the initramfs with the selftests for ARCH
-	@$(S)/build-guest.sh $(ARCH) $(VARIANT)
+	@$(S)/guest.sh $(ARCH) $(VARIANT)
 
 boot: ## boot TARGETS (default vtd) translated and passthrough [VARIANT]
 	@rm -rf $(BUILD)/results
-	@$(S)/boot-targets.sh -v "$(VARIANT)" translated,passthrough $(or $(TARGETS),vtd); \
-		status=$$?; $(S)/summary.sh; exit $$status
+	@$(S)/boot.sh -v "$(VARIANT)" translated,passthrough $(or $(TARGETS),vtd); \
+		status=$$?; $(S)/lib/summary.sh; exit $$status
 
 run: deps ## build the patched kernel, boot it on VT-d, show the DMA table
-	@[ -d $(BUILD)/linux/.git ] || $(S)/make-tree.sh
-	@$(MAKE) --no-print-directory boot TARGETS=vtd; status=$$?; \
-		echo; $(S)/dma-table.sh vtd; exit $$status
+	@$(S)/run.sh
 
 kunit: ## the KUnit suites on UML [VARIANT=debug]
 	@rm -rf $(BUILD)/results
-	@$(S)/run-kunit.sh $(VARIANT); status=$$?; $(S)/summary.sh; exit $$status
+	@$(S)/kunit.sh $(VARIANT); status=$$?; $(S)/lib/summary.sh; exit $$status
 
 lint: deps ## shellcheck on every script
 	@rm -rf $(BUILD)/results
-	@$(S)/lint.sh; status=$$?; $(S)/summary.sh; exit $$status
+	@$(S)/lint.sh; status=$$?; $(S)/lib/summary.sh; exit $$status
 
 check: ## everything; ends with "N passed, N failed, N skipped"
 	@$(S)/check.sh
@@ -73,32 +73,32 @@ check: ## everything; ends with "N passed, N failed, N skipped"
 check-bisect: ## build every patch for every booting architecture in arches/ and KUnit
 	@rm -rf $(BUILD)/results
 	@$(S)/check-bisect.sh; \
-		$(S)/summary.sh
+		$(S)/lib/summary.sh
 
 check-drivers: ## compile every IOMMU driver (W=1) at every patch on every architecture
 	@rm -rf $(BUILD)/results
-	@$(S)/check-drivers.sh; status=$$?; $(S)/summary.sh; exit $$status
+	@$(S)/check-drivers.sh; status=$$?; $(S)/lib/summary.sh; exit $$status
 
 check-debug: ## KUnit and every target (translated) on the debug kernels
 	@rm -rf $(BUILD)/results
-	@$(S)/check-debug.sh; status=$$?; $(S)/summary.sh; exit $$status
+	@$(S)/check-debug.sh; status=$$?; $(S)/lib/summary.sh; exit $$status
 
 stress: ## 1,000 VFIO cycles, 100 rebinds per process, on every target [TARGETS, VARIANT]
 	@rm -rf $(BUILD)/results
-	@$(S)/boot-targets.sh -v "$(VARIANT)" stress $(TARGETS); \
-		status=$$?; $(S)/summary.sh; exit $$status
+	@$(S)/boot.sh -v "$(VARIANT)" stress $(TARGETS); \
+		status=$$?; $(S)/lib/summary.sh; exit $$status
 
 bench: deps ## base and series side by side: memory, hardware work, core time [TARGETS]
-	@[ -d $(BUILD)/linux/.git ] || $(S)/make-tree.sh
+	@[ -d $(BUILD)/linux/.git ] || $(S)/tree.sh
 	@$(S)/bench.sh $(TARGETS)
 
 bench-check: deps ## time make check on a clean clone, fresh and after a respin (~1.5 h)
-	@$(S)/bench-check-time.sh
+	@$(S)/bench-check.sh
 
 distro: deps ## Debian's amd64 config with the series: boot vtd-sm, amd-vi; W=1 [TARGETS]
-	@[ -d $(BUILD)/linux/.git ] || $(S)/make-tree.sh
+	@[ -d $(BUILD)/linux/.git ] || $(S)/tree.sh
 	@rm -rf $(BUILD)/results
-	@$(S)/distro.sh $(TARGETS); status=$$?; $(S)/summary.sh; exit $$status
+	@$(S)/distro.sh $(TARGETS); status=$$?; $(S)/lib/summary.sh; exit $$status
 
 clean: ## remove build/, unless the work tree holds unexported work [FORCE=1]
 	@$(S)/clean.sh

@@ -7,28 +7,28 @@
 # result.
 # Usage: bench.sh [TARGET...]   (every file in targets/ when none)
 set -euo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 S=$TOP/scripts
 targets=$(targets_or_all "$@")
 require_tree
 start=$SECONDS
 
-"$S/extract-tree.sh" base "$BASE_TREE"
+"$S/lib/extract-tree.sh" base "$BASE_TREE"
 arches=$(for target in $targets; do target_arch "$target"; done | sort -u)
 for arch in $arches; do
-	"$S/build-kernel.sh" "$arch" bench
-	"$S/build-kernel.sh" "$arch" bench base
-	"$S/build-guest.sh" "$arch" bench
+	"$S/kernel.sh" "$arch" bench
+	"$S/kernel.sh" "$arch" bench base
+	"$S/guest.sh" "$arch" bench
 done
 for target in $targets; do
-	"$S/bench-boot.sh" "$target" base
-	"$S/bench-boot.sh" "$target"
+	"$S/lib/bench-boot.sh" "$target" base
+	"$S/lib/bench-boot.sh" "$target"
 done
-"$S/bench-kunit.sh" base
-"$S/bench-kunit.sh" series
+"$S/lib/bench-kunit.sh" base
+"$S/lib/bench-kunit.sh" series
 
 # shellcheck disable=SC2086 # one target per word
-"$S/bench-report.sh" $targets >"$BUILD/bench/results.md"
+"$S/lib/bench-report.sh" $targets >"$BUILD/bench/results.md"
 mkdir -p "$TOP/bench"
 cp "$BUILD/bench/results.md" "$TOP/bench/results.md"
 cat "$TOP/bench/results.md"

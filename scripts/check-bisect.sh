@@ -7,7 +7,7 @@
 # Usage: check-bisect.sh [ARCH|kunit...]   (default: every architecture in
 #        arches/ that boots, and kunit)
 set -euo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 if [ $# -eq 0 ]; then
 	# shellcheck disable=SC2046 # one architecture per word
 	set -- $(list_arches boot) kunit
@@ -21,7 +21,7 @@ require_tree
 # Usage: build ARCH|kunit
 build() {
 	if [ "$1" != kunit ]; then
-		"$TOP/scripts/build-kernel.sh" "$1"
+		"$TOP/scripts/kernel.sh" "$1"
 		return
 	fi
 	local dir uml log

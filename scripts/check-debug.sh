@@ -5,9 +5,9 @@
 # or list debugging fails the run it appears in.
 # Usage: check-debug.sh [TARGET...]
 set -euo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 
 failed=0
-"$TOP/scripts/run-kunit.sh" debug || failed=1
-"$TOP/scripts/boot-targets.sh" -v debug translated "$@" || failed=1
+"$TOP/scripts/kunit.sh" debug || failed=1
+"$TOP/scripts/boot.sh" -v debug translated "$@" || failed=1
 exit "$failed"

@@ -14,7 +14,7 @@
 # "file: warning: text [-Wflag]" lines (line and column numbers dropped).
 # Usage: check-drivers.sh [ARCH...]   (default: every kconfig/drivers-*.config)
 set -euo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 require_tree
 git -C "$TREE" rev-parse --verify -q refs/heads/series >/dev/null ||
 	die "no branch 'series' in $TREE: run 'make tree' first"
@@ -24,7 +24,7 @@ start=$SECONDS
 work=$BUILD/check-drivers
 src=$work/src
 logs=$work/logs
-# Paths under the checkout are hashed relative to it (see build-kernel.sh).
+# Paths under the checkout are hashed relative to it (see kernel.sh).
 export CCACHE_BASEDIR=$TOP
 # Written to a build's log between "make prepare" and "make drivers/iommu/":
 # only the warnings after it are compared.

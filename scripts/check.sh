@@ -7,28 +7,28 @@
 # the vtd target on the debug kernels (check-debug.sh). A failing step does
 # not stop the others; the summary's last line counts every result.
 set -euo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 S=$TOP/scripts
 
 rm -rf "$RESULTS"
 start=$SECONDS
 step() { info "[$((SECONDS - start)) s] $*"; }
 
-"$S/install-deps.sh"
+"$S/deps.sh"
 step "work tree"
-if ! "$S/make-tree.sh"; then
+if ! "$S/tree.sh"; then
 	record FAIL "tree" "no work tree: see the error above"
-	exec "$S/summary.sh"
+	exec "$S/lib/summary.sh"
 fi
 
 step "shellcheck on every script"
 "$S/lint.sh" || true
 
 step "checkpatch --strict on every patch"
-"$S/checkpatch-series.sh" || true
+"$S/checkpatch.sh" || true
 
 step "documentation: Documentation/iommu/ and kernel-doc"
-"$S/check-docs.sh" || true
+"$S/docs.sh" || true
 
 step "every IOMMU driver, W=1, at every patch, on five architectures"
 "$S/check-drivers.sh" || true
@@ -37,13 +37,13 @@ step "x86_64 build of every patch"
 "$S/check-bisect.sh" x86_64 || true
 
 step "every target in targets/ booted translated and passthrough, at the tip"
-"$S/boot-targets.sh" translated,passthrough || true
+"$S/boot.sh" translated,passthrough || true
 
 step "KUnit"
-"$S/run-kunit.sh" || true
+"$S/kunit.sh" || true
 
 step "debug kernels: KUnit and vtd with KASAN, kmemleak, lockdep, ..."
 "$S/check-debug.sh" vtd || true
 
 step "done"
-exec "$S/summary.sh"
+exec "$S/lib/summary.sh"

@@ -3,7 +3,7 @@
 # changes that were not exported to series/: FORCE=1 discards them.
 # Usage: clean.sh
 set -euo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 
 if [ "${FORCE:-0}" != 1 ] && [ -d "$TREE/.git" ]; then
 	reason=$(tree_unexported)

@@ -7,7 +7,7 @@
 # drivers/iommu/ and drivers/vfio/ under that config with the base's.
 # Usage: distro.sh [TARGET...]   (default: vtd-sm amd-vi)
 set -euo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 S=$TOP/scripts
 [ $# -gt 0 ] || set -- vtd-sm amd-vi
 
@@ -17,16 +17,16 @@ for target in "$@"; do
 done
 
 start=$SECONDS
-"$S/fetch-pinned.sh" distro.conf >/dev/null
+"$S/lib/fetch-pinned.sh" distro.conf >/dev/null
 failed=0
-if "$S/build-kernel.sh" x86_64 distro && "$S/build-guest.sh" x86_64 distro; then
+if "$S/kernel.sh" x86_64 distro && "$S/guest.sh" x86_64 distro; then
 	record PASS "build:x86_64-distro" "in $(((SECONDS - start) / 60)) min"
 	for target in "$@"; do
 		for mode in translated passthrough; do
-			"$S/boot-target.sh" "$target" "$mode" distro || failed=1
+			"$S/lib/boot-target.sh" "$target" "$mode" distro || failed=1
 		done
 	done
-	"$S/distro-warnings.sh" || failed=1
+	"$S/lib/distro-warnings.sh" || failed=1
 else
 	record FAIL "build:x86_64-distro"
 	failed=1

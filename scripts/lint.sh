@@ -3,12 +3,12 @@
 # report, of any severity, fails it.
 # Usage: lint.sh
 set -euo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 
 failed=0
-for script in "$TOP"/scripts/*.sh; do
-	name=lint:$(basename "$script")
-	if out=$(cd "$TOP/scripts" && shellcheck --external-sources "$(basename "$script")" 2>&1); then
+for script in "$TOP"/scripts/*.sh "$TOP"/scripts/lib/*.sh; do
+	name=lint:${script#"$TOP"/scripts/}
+	if out=$(cd "$(dirname "$script")" && shellcheck "$(basename "$script")" 2>&1); then
 		record PASS "$name"
 	else
 		printf '%s\n' "$out" >&2

@@ -7,10 +7,10 @@
 # every later one get new ids, their code stays the same). Writes both
 # times and the summary line of each run to bench/check-time.md, which
 # make bench's report includes.
-# Usage: bench-check-time.sh [PATCH]   (PATCH: a number in series/; the
+# Usage: bench-check.sh [PATCH]   (PATCH: a number in series/; the
 #        middle patch by default)
 set -euo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 clone=$BUILD/bench/check-clone
 out=$TOP/bench/check-time.md
 
@@ -77,7 +77,7 @@ warm=$(time_check warm)
 	cat <<EOF2
 ## make check wall time
 
-Measured by make bench-check (scripts/bench-check-time.sh) on a clean
+Measured by make bench-check (scripts/bench-check.sh) on a clean
 clone of the project at $commit.
 The compiler cache (ccache) is the machine's: its hits and misses during
 each run are in the last column; a build running beside the check would

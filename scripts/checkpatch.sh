@@ -13,7 +13,7 @@
 # cannot look up the commit a Fixes: tag names (UNKNOWN_COMMIT_ID). It still
 # checks the tag's form (GIT_COMMIT_ID).
 set -euo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 require_tree
 
 # The files @patch adds, one per line.

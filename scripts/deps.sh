@@ -2,7 +2,7 @@
 # Install the Debian packages the project needs; as root with apt, otherwise
 # list what is missing and stop.
 set -euo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 
 packages=(
 	bc bison flex cpio xz-utils ccache make kmod openssl

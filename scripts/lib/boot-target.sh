@@ -12,7 +12,7 @@
 #   passthrough adds iommu.passthrough=1: the control run, in which an
 #   unclaimed device's DMA must land. stress is translated with the long
 #   form of the selftests' stress counts. VARIANT boots the kernel and the
-#   guest that build-kernel.sh and build-guest.sh ARCH VARIANT built
+#   guest that kernel.sh and guest.sh ARCH VARIANT built
 #   (debug, distro).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -25,8 +25,8 @@ load_conf "$TOP/arches/$arch.conf"
 kernel_dir=$(kernel_build_dir "$arch" "$variant")
 kernel=$kernel_dir/$kernel_image
 initrd=$(guest_build_dir "$arch" "$variant")/initramfs.cpio
-[ -f "$kernel" ] || die "no $arch kernel: run build-kernel.sh $arch $variant"
-[ -f "$initrd" ] || die "no $arch guest: run build-guest.sh $arch $variant"
+[ -f "$kernel" ] || die "no $arch kernel: run kernel.sh $arch $variant"
+[ -f "$initrd" ] || die "no $arch guest: run guest.sh $arch $variant"
 command -v "$qemu" >/dev/null || die "$qemu not found: install $qemu_package"
 
 # The stress counts are those the issue asks of every target: 1,000

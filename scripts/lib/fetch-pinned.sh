@@ -3,7 +3,7 @@
 # Install a pinned Debian package (CONF: base.conf, distro.conf: PACKAGE,
 # VERSION, FILE, SHA256) with apt, check the checksum of the FILE it ships,
 # and print the version installed. If Debian no longer serves the pinned
-# version, take the newest it serves and say so loudly; make-tree.sh then
+# version, take the newest it serves and say so loudly; tree.sh then
 # insists the whole series applies.
 # Usage: fetch-pinned.sh CONF
 set -euo pipefail

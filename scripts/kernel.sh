@@ -9,11 +9,11 @@
 # starts from Debian's config (distro.conf, fetch-pinned.sh) instead, with
 # Debian's modules turned off, then adds kconfig/distro.config alone. A
 # kernel with modules installs them in its build directory's modules/.
-# Usage: build-kernel.sh ARCH [VARIANT] [base]   (ARCH: a file in arches/;
+# Usage: kernel.sh ARCH [VARIANT] [base]   (ARCH: a file in arches/;
 #        VARIANT: debug, bench, distro)
 set -euo pipefail
-. "$(dirname "$0")/lib.sh"
-arch=${1:?usage: build-kernel.sh ARCH [VARIANT] [base]}
+. "$(dirname "$0")/lib/lib.sh"
+arch=${1:?usage: kernel.sh ARCH [VARIANT] [base]}
 variant=${2:-}
 side=${3:-}
 load_conf "$TOP/arches/$arch.conf"

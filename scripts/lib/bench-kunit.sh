@@ -18,7 +18,7 @@ base)
 	rev=$(git -C "$TREE" log --diff-filter=A --format=%H base..HEAD -- "$kunitconfig" | tail -n 1)
 	[ -n "$rev" ] || die "no patch of the series adds $kunitconfig"
 	tree=$BUILD/linux-kunit-base
-	"$TOP/scripts/extract-tree.sh" "$rev" "$tree"
+	"$TOP/scripts/lib/extract-tree.sh" "$rev" "$tree"
 	uml=$BUILD/bench/kunit-base
 	;;
 series)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Compile drivers/iommu/ and drivers/vfio/ with W=1 under the distro
-# kernel's configuration (build-kernel.sh x86_64 distro), at the base and
+# kernel's configuration (kernel.sh x86_64 distro), at the base and
 # with the series, each in its own build directory, and compare their
 # warnings as check-drivers.sh does: a warning the series adds fails.
 # Usage: distro-warnings.sh
@@ -8,8 +8,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 require_tree
 config=$BUILD/kernel-x86_64-distro/.config
-[ -f "$config" ] || die "no distro kernel configuration: run build-kernel.sh x86_64 distro"
-"$TOP/scripts/extract-tree.sh" base "$BASE_TREE"
+[ -f "$config" ] || die "no distro kernel configuration: run kernel.sh x86_64 distro"
+"$TOP/scripts/lib/extract-tree.sh" base "$BASE_TREE"
 
 dirs=(drivers/iommu drivers/vfio)
 # Written to the log between "make prepare" and the compile of the

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Shared definitions for the project's scripts; sourced, never run.
 
-TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 TREE=$BUILD/linux
 # The pinned base alone, for the benchmarks' side-by-side builds.
@@ -143,7 +143,7 @@ run_qemu() {
 }
 
 # Print the build directory of the guest kernel, or of the guest (its
-# initramfs), of ARCH and VARIANT (none, debug, bench, distro; build-kernel.sh
+# initramfs), of ARCH and VARIANT (none, debug, bench, distro; kernel.sh
 # adds "-base" for the pinned base).
 # Usage: kernel_build_dir ARCH [VARIANT]; guest_build_dir ARCH [VARIANT]
 kernel_build_dir() {
@@ -251,8 +251,8 @@ kunit_build_dir() {
 }
 
 # Say why the work tree holds work that series/ does not have: changes not
-# committed, or commits after "applied", the last one make-tree.sh applied
-# from series/ or export-series.sh exported. Prints nothing if it has none.
+# committed, or commits after "applied", the last one tree.sh applied
+# from series/ or export.sh exported. Prints nothing if it has none.
 tree_unexported() {
 	if [ -n "$(git -C "$TREE" status --porcelain)" ]; then
 		echo "$TREE has uncommitted changes"

@@ -2,14 +2,14 @@
 # shellcheck disable=SC2154 # cross_compile: arches/*.conf
 # Build the guest of one architecture: guest/init.c and the tree's IOMMU
 # selftests as static binaries, packed into an initramfs with the kernel's
-# usr/gen_init_cpio, in guest-ARCH[-VARIANT]. Needs build-kernel.sh ARCH
+# usr/gen_init_cpio, in guest-ARCH[-VARIANT]. Needs kernel.sh ARCH
 # [VARIANT] first (headers, tool). A kernel with modules (distro) gets them
 # in the guest's /modules, named in load order; the bench guest runs
 # guest/bench.c instead of the tests.
-# Usage: build-guest.sh ARCH [VARIANT]
+# Usage: guest.sh ARCH [VARIANT]
 set -euo pipefail
-. "$(dirname "$0")/lib.sh"
-arch=${1:?usage: build-guest.sh ARCH [VARIANT]}
+. "$(dirname "$0")/lib/lib.sh"
+arch=${1:?usage: guest.sh ARCH [VARIANT]}
 variant=${2:-}
 load_conf "$TOP/arches/$arch.conf"
 require_tree
@@ -20,7 +20,7 @@ tests=tools/testing/selftests/iommu
 [ "$variant" != bench ] || tests=guest/bench.c
 gen_init_cpio=$kernel/usr/gen_init_cpio
 if [ ! -x "$gen_init_cpio" ] || [ ! -d "$kernel/usr/include" ]; then
-	die "no $arch kernel build in $kernel: run build-kernel.sh $arch $variant first"
+	die "no $arch kernel build in $kernel: run kernel.sh $arch $variant first"
 fi
 
 rm -rf "$out"

@@ -3,7 +3,7 @@
 # Sphinx (make htmldocs SPHINXDIRS=iommu) and the kernel-doc comments of
 # the files it pulls in, each one result, failed by any warning.
 set -euo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 require_tree
 
 out=$BUILD/docs

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Write the commits base..series of the work tree back to series/ as
 # git format-patch output, cover letter first. Running it right after
-# make-tree.sh changes no byte.
+# tree.sh changes no byte.
 set -euo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 require_tree
 
 [ -z "$(git -C "$TREE" status --porcelain)" ] ||

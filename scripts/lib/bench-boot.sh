@@ -19,8 +19,8 @@ load_conf "$TOP/arches/$arch.conf"
 
 kernel=$(kernel_build_dir "$arch" "bench${side:+-$side}")/$kernel_image
 initrd=$(guest_build_dir "$arch" bench)/initramfs.cpio
-[ -f "$kernel" ] || die "no kernel $kernel: run build-kernel.sh $arch bench $side"
-[ -f "$initrd" ] || die "no bench guest $initrd: run build-guest.sh $arch bench"
+[ -f "$kernel" ] || die "no kernel $kernel: run kernel.sh $arch bench $side"
+[ -f "$initrd" ] || die "no bench guest $initrd: run guest.sh $arch bench"
 command -v "$qemu" >/dev/null || die "$qemu not found: install $qemu_package"
 
 name=$target-${side:-series}
@@ -70,8 +70,8 @@ fi
 
 {
 	echo "groups $edus"
-	awk -f "$TOP/scripts/bench-hardware.awk" "$trace"
-	awk -f "$TOP/scripts/bench-memory.awk" "$log"
+	awk -f "$TOP/scripts/lib/bench-hardware.awk" "$trace"
+	awk -f "$TOP/scripts/lib/bench-memory.awk" "$log"
 } >"$out/$name.counts.new" || die "bench $name: cannot count $trace and $log"
 mv "$out/$name.counts.new" "$out/$name.counts"
 info "bench $name: $out/$name.counts"

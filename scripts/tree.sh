@@ -5,10 +5,10 @@
 # A tree holding commits or changes that were not exported is left alone
 # unless FORCE=1.
 set -euo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 load_conf "$TOP/base.conf"
 
-version=$("$TOP/scripts/fetch-pinned.sh" base.conf)
+version=$("$TOP/scripts/lib/fetch-pinned.sh" base.conf)
 sum=$(sha256sum "$FILE" | cut -d' ' -f1)
 base_id="$PACKAGE $version sha256:$sum"
 
@@ -56,7 +56,7 @@ else
 	import_base
 fi
 # "applied" marks the last commit that came from series/: anything beyond
-# it is a developer's work that make-tree.sh must not throw away.
+# it is a developer's work that tree.sh must not throw away.
 git -C "$TREE" tag -f applied >/dev/null
 
 mapfile -t patches < <(find "$TOP/series" -name '[0-9][0-9][0-9][0-9]-*.patch' ! -name '0000-*' | sort)
@@ -73,5 +73,5 @@ for patch in "${patches[@]}"; do
 	git -C "$TREE" tag -f applied >/dev/null
 done
 
-"$TOP/scripts/cover-letter.sh" load
+"$TOP/scripts/lib/cover-letter.sh" load
 info "tree ready: $TREE, branch series, $(git -C "$TREE" rev-list --count base..HEAD) patches on $base_id"

@@ -6,9 +6,9 @@
 # only reports when it scans, and the UML run is over before anything asks
 # it to (the guests of the debug variant do), and UML has no preemption,
 # hence no preempt count for DEBUG_ATOMIC_SLEEP to check (the guests have).
-# Usage: run-kunit.sh [debug]
+# Usage: kunit.sh [debug]
 set -euo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/lib.sh"
 variant=${1:-}
 require_tree
 
