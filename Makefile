@@ -8,8 +8,10 @@ S := scripts
 BUILD ?= $(CURDIR)/build
 export BUILD
 ARCH ?= x86_64
-# VARIANT=debug: the kernels with kconfig/debug.config (KASAN, kmemleak, ...)
+# VARIANT=debug: the kernels with kconfig/debug.config (KASAN, kmemleak, ...);
+# the scripts take it from the environment.
 VARIANT ?=
+export VARIANT
 # The targets (files in targets/) that boot, stress, bench and distro boot;
 # each says what it boots when TARGETS is empty.
 TARGETS ?=
@@ -46,14 +48,14 @@ docs: deps ## Documentation/iommu/ (htmldocs) and its kernel-doc, no warning
 	@$(S)/docs.sh; status=$$?; $(S)/lib/summary.sh; exit $$status
 
 kernel: ## build the guest kernel for ARCH (x86_64, arm64) [and VARIANT]
-	@$(S)/kernel.sh $(ARCH) $(VARIANT)
+	@$(S)/kernel.sh $(ARCH)
 
 guest: kernel ## build the initramfs with the selftests for ARCH
-	@$(S)/guest.sh $(ARCH) $(VARIANT)
+	@$(S)/guest.sh $(ARCH)
 
 boot: ## boot TARGETS (default vtd) translated and passthrough [VARIANT]
 	@rm -rf $(BUILD)/results
-	@$(S)/boot.sh -v "$(VARIANT)" translated,passthrough $(or $(TARGETS),vtd); \
+	@$(S)/boot.sh translated,passthrough $(or $(TARGETS),vtd); \
 		status=$$?; $(S)/lib/summary.sh; exit $$status
 
 run: deps ## build the patched kernel, boot it on VT-d, show the DMA table
@@ -61,7 +63,7 @@ run: deps ## build the patched kernel, boot it on VT-d, show the DMA table
 
 kunit: ## the KUnit suites on UML [VARIANT=debug]
 	@rm -rf $(BUILD)/results
-	@$(S)/kunit.sh $(VARIANT); status=$$?; $(S)/lib/summary.sh; exit $$status
+	@$(S)/kunit.sh; status=$$?; $(S)/lib/summary.sh; exit $$status
 
 lint: deps ## shellcheck on every script
 	@rm -rf $(BUILD)/results
@@ -85,7 +87,7 @@ check-debug: ## KUnit and every target (translated) on the debug kernels
 
 stress: ## 1,000 VFIO cycles, 100 rebinds per process, on every target [TARGETS, VARIANT]
 	@rm -rf $(BUILD)/results
-	@$(S)/boot.sh -v "$(VARIANT)" stress $(TARGETS); \
+	@$(S)/boot.sh stress $(TARGETS); \
 		status=$$?; $(S)/lib/summary.sh; exit $$status
 
 bench: deps ## base and series side by side: memory, hardware work, core time [TARGETS]

@@ -16,9 +16,9 @@ start=$SECONDS
 "$S/lib/extract-tree.sh" base "$BASE_TREE"
 arches=$(for target in $targets; do target_arch "$target"; done | sort -u)
 for arch in $arches; do
-	"$S/kernel.sh" "$arch" bench
-	"$S/kernel.sh" "$arch" bench base
-	"$S/guest.sh" "$arch" bench
+	VARIANT=bench "$S/kernel.sh" "$arch"
+	VARIANT=bench "$S/kernel.sh" "$arch" base
+	VARIANT=bench "$S/guest.sh" "$arch"
 done
 for target in $targets; do
 	"$S/lib/bench-boot.sh" "$target" base

@@ -8,6 +8,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib/lib.sh"
 
 failed=0
-"$TOP/scripts/kunit.sh" debug || failed=1
-"$TOP/scripts/boot.sh" -v debug translated "$@" || failed=1
+export VARIANT=debug
+"$TOP/scripts/kunit.sh" || failed=1
+"$TOP/scripts/boot.sh" translated "$@" || failed=1
 exit "$failed"

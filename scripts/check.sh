@@ -8,6 +8,9 @@
 # not stop the others; the summary's last line counts every result.
 set -euo pipefail
 . "$(dirname "$0")/lib/lib.sh"
+# The kernels of the plain variant, whatever the caller's VARIANT is; the
+# debug step sets its own.
+export VARIANT=
 S=$TOP/scripts
 
 rm -rf "$RESULTS"

@@ -6,11 +6,11 @@
 # [VARIANT] first (headers, tool). A kernel with modules (distro) gets them
 # in the guest's /modules, named in load order; the bench guest runs
 # guest/bench.c instead of the tests.
-# Usage: guest.sh ARCH [VARIANT]
+# Usage: [VARIANT=...] guest.sh ARCH
 set -euo pipefail
 . "$(dirname "$0")/lib/lib.sh"
-arch=${1:?usage: guest.sh ARCH [VARIANT]}
-variant=${2:-}
+arch=${1:?usage: [VARIANT=...] guest.sh ARCH}
+variant=${VARIANT:-}
 load_conf "$TOP/arches/$arch.conf"
 require_tree
 
@@ -20,7 +20,7 @@ tests=tools/testing/selftests/iommu
 [ "$variant" != bench ] || tests=guest/bench.c
 gen_init_cpio=$kernel/usr/gen_init_cpio
 if [ ! -x "$gen_init_cpio" ] || [ ! -d "$kernel/usr/include" ]; then
-	die "no $arch kernel build in $kernel: run kernel.sh $arch $variant first"
+	die "no $arch kernel build in $kernel: run VARIANT=$variant kernel.sh $arch first"
 fi
 
 rm -rf "$out"

@@ -9,13 +9,13 @@
 # starts from Debian's config (distro.conf, fetch-pinned.sh) instead, with
 # Debian's modules turned off, then adds kconfig/distro.config alone. A
 # kernel with modules installs them in its build directory's modules/.
-# Usage: kernel.sh ARCH [VARIANT] [base]   (ARCH: a file in arches/;
+# Usage: [VARIANT=...] kernel.sh ARCH [base]   (ARCH: a file in arches/;
 #        VARIANT: debug, bench, distro)
 set -euo pipefail
 . "$(dirname "$0")/lib/lib.sh"
-arch=${1:?usage: kernel.sh ARCH [VARIANT] [base]}
-variant=${2:-}
-side=${3:-}
+arch=${1:?usage: [VARIANT=...] kernel.sh ARCH [base]}
+variant=${VARIANT:-}
+side=${2:-}
 load_conf "$TOP/arches/$arch.conf"
 require_tree
 tree=$TREE

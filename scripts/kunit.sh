@@ -6,10 +6,10 @@
 # only reports when it scans, and the UML run is over before anything asks
 # it to (the guests of the debug variant do), and UML has no preemption,
 # hence no preempt count for DEBUG_ATOMIC_SLEEP to check (the guests have).
-# Usage: kunit.sh [debug]
+# Usage: [VARIANT=debug] kunit.sh
 set -euo pipefail
 . "$(dirname "$0")/lib/lib.sh"
-variant=${1:-}
+variant=${VARIANT:-}
 require_tree
 
 name=kunit${variant:+-$variant}

@@ -5,6 +5,7 @@
 # Usage: run.sh
 set -euo pipefail
 . "$(dirname "$0")/lib/lib.sh"
+export VARIANT=
 S=$TOP/scripts
 
 [ -d "$TREE/.git" ] || "$S/tree.sh"

@@ -19,8 +19,8 @@ load_conf "$TOP/arches/$arch.conf"
 
 kernel=$(kernel_build_dir "$arch" "bench${side:+-$side}")/$kernel_image
 initrd=$(guest_build_dir "$arch" bench)/initramfs.cpio
-[ -f "$kernel" ] || die "no kernel $kernel: run kernel.sh $arch bench $side"
-[ -f "$initrd" ] || die "no bench guest $initrd: run guest.sh $arch bench"
+[ -f "$kernel" ] || die "no kernel $kernel: run VARIANT=bench kernel.sh $arch $side"
+[ -f "$initrd" ] || die "no bench guest $initrd: run VARIANT=bench guest.sh $arch"
 command -v "$qemu" >/dev/null || die "$qemu not found: install $qemu_package"
 
 name=$target-${side:-series}

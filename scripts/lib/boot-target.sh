@@ -8,7 +8,7 @@
 # without reporting a failed test (it crashed or could not start), or on a
 # module the guest could not load. A kernel with kmemleak must have scanned
 # after the tests and found nothing.
-# Usage: boot-target.sh TARGET [translated|passthrough|stress] [VARIANT]
+# Usage: [VARIANT=...] boot-target.sh TARGET [translated|passthrough|stress]
 #   passthrough adds iommu.passthrough=1: the control run, in which an
 #   unclaimed device's DMA must land. stress is translated with the long
 #   form of the selftests' stress counts. VARIANT boots the kernel and the
@@ -16,17 +16,17 @@
 #   (debug, distro).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-target=${1:?usage: boot-target.sh TARGET [translated|passthrough|stress] [VARIANT]}
+target=${1:?usage: [VARIANT=...] boot-target.sh TARGET [translated|passthrough|stress]}
 mode=${2:-translated}
-variant=${3:-}
+variant=${VARIANT:-}
 load_conf "$TOP/targets/$target.conf"
 load_conf "$TOP/arches/$arch.conf"
 
 kernel_dir=$(kernel_build_dir "$arch" "$variant")
 kernel=$kernel_dir/$kernel_image
 initrd=$(guest_build_dir "$arch" "$variant")/initramfs.cpio
-[ -f "$kernel" ] || die "no $arch kernel: run kernel.sh $arch $variant"
-[ -f "$initrd" ] || die "no $arch guest: run guest.sh $arch $variant"
+[ -f "$kernel" ] || die "no $arch kernel: run VARIANT=$variant kernel.sh $arch"
+[ -f "$initrd" ] || die "no $arch guest: run VARIANT=$variant guest.sh $arch"
 command -v "$qemu" >/dev/null || die "$qemu not found: install $qemu_package"
 
 # The stress counts are those the issue asks of every target: 1,000
