@@ -33,12 +33,9 @@ marker="#### check-drivers: drivers/iommu/"
 # kmake ARCH MAKE-ARGS...: make in ARCH's build directory, with the
 # compiler arches/ARCH.conf names.
 kmake() {
-	local arch=$1 cross
+	local arch=$1
 	shift
-	cross=$(arch_field "$arch" cross_compile)
-	make -C "$src" O="$work/$arch" ARCH="$(arch_field "$arch" kernel_arch)" \
-		CROSS_COMPILE="$cross" CC="ccache ${cross}gcc" HOSTCC="ccache gcc" \
-		LOCALVERSION= -j"$(nproc)" "$@"
+	kernel_make "$src" "$work/$arch" "$arch" LOCALVERSION= "$@"
 }
 
 # The options of ARCH's fragments that its .config lacks (see config_lost).

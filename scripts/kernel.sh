@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2154 # kernel_arch, cross_compile, kernel_image: arches/*.conf
+# shellcheck disable=SC2154 # kernel_image: arches/*.conf
 # shellcheck disable=SC2153 # FILE: distro.conf
 # Build the guest kernel of one architecture out of tree, from tinyconfig
 # plus kconfig/common.config and kconfig/ARCH.config, with ccache. A
@@ -35,8 +35,7 @@ out=$(kernel_build_dir "$arch" "$variant${side:+-$side}")
 export CCACHE_BASEDIR=$TOP
 mkdir -p "$out"
 log=$out/build.log
-kmake=(make -C "$tree" O="$out" ARCH="$kernel_arch" CROSS_COMPILE="$cross_compile"
-	CC="ccache ${cross_compile}gcc" HOSTCC="ccache gcc" -j"$(nproc)")
+kmake=(kernel_make "$tree" "$out" "$arch")
 if [ "$variant" = distro ]; then
 	[ "$arch" = x86_64 ] || die "the distro variant is Debian's amd64 config: x86_64 only, not $arch"
 	load_conf "$TOP/distro.conf"

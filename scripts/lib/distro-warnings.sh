@@ -21,8 +21,7 @@ export CCACHE_BASEDIR=$TOP
 # to distro-w1-SIDE/w1.warnings (normalized) and w1.raw (as printed).
 compile() {
 	local side=$1 src=$2 out=$BUILD/distro-w1-$1 dir
-	local kmake=(make -C "$src" O="$out" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc"
-		-j"$(nproc)")
+	local kmake=(kernel_make "$src" "$out" x86_64)
 	mkdir -p "$out"
 	cp "$config" "$out/.config"
 	# ccache replays the warnings of what it compiled before, but make

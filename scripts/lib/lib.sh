@@ -262,6 +262,19 @@ tree_unexported() {
 	fi
 }
 
+# Run the kernel's make in the source tree SRC for ARCH (arches/ARCH.conf:
+# its kernel ARCH and compiler), out of tree in OUT, with ccache and every
+# CPU, and MAKE-ARGS.
+# Usage: kernel_make SRC OUT ARCH [MAKE-ARGS...]
+kernel_make() {
+	local src=$1 out=$2 arch=$3 cross
+	shift 3
+	cross=$(arch_field "$arch" cross_compile)
+	make -C "$src" O="$out" ARCH="$(arch_field "$arch" kernel_arch)" \
+		CROSS_COMPILE="$cross" CC="ccache ${cross}gcc" HOSTCC="ccache gcc" \
+		-j"$(nproc)" "$@"
+}
+
 # Run kunit.py COMMAND (build, run) in the tree TREE_DIR on the suites of
 # DIR (a directory with a .kunitconfig), in the UML build directory UML_DIR,
 # with the project's options (every CPU, ccache) and ARGS.
