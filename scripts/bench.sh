@@ -25,7 +25,7 @@ for target in $targets; do
 	"$S/lib/bench-boot.sh" "$target"
 done
 "$S/lib/bench-kunit.sh" base
-"$S/lib/bench-kunit.sh" series
+"$S/lib/bench-kunit.sh"
 
 # shellcheck disable=SC2086 # one target per word
 "$S/lib/bench-report.sh" $targets >"$BUILD/bench/results.md"

@@ -6,10 +6,11 @@
 # driver) or the series side (the tip: the same driver, and one with
 # static domains), and write its figures to build/bench/kunit-SIDE.counts
 # as "kunit SUITE KEY VALUE" lines.
-# Usage: bench-kunit.sh base|series
+# Usage: bench-kunit.sh [base]   (the series when absent, as kernel.sh
+#        and bench-boot.sh take it)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-side=${1:?usage: bench-kunit.sh base|series}
+side=${1:-series}
 require_tree
 
 kunitconfig=drivers/iommu/.kunitconfig
@@ -26,7 +27,7 @@ series)
 	# make kunit's build: the same configuration, nothing to rebuild.
 	uml=$(kunit_build_dir drivers/iommu)
 	;;
-*) die "unknown side '$side': base or series" ;;
+*) die "unknown side '$side': only 'base' (the series when absent)" ;;
 esac
 
 mkdir -p "$BUILD/bench" "$uml"

@@ -15,7 +15,7 @@ counts=$BUILD/bench
 
 files=("$TOP/bench/minimum.conf" "$TOP/bench/above-minimum.conf")
 for side in base series; do
-	[ -f "$counts/kunit-$side.counts" ] || die "no $counts/kunit-$side.counts: run bench-kunit.sh $side"
+	[ -f "$counts/kunit-$side.counts" ] || die "no $counts/kunit-$side.counts: run bench-kunit.sh ${side/series/}"
 	files+=("$counts/kunit-$side.counts")
 	for target in "$@"; do
 		[ -f "$counts/$target-$side.counts" ] ||
