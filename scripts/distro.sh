@@ -20,17 +20,7 @@ start=$SECONDS
 "$S/lib/fetch-pinned.sh" distro.conf >/dev/null
 failed=0
 export VARIANT=distro
-if "$S/kernel.sh" x86_64 && "$S/guest.sh" x86_64; then
-	record PASS "build:x86_64-distro" "in $(((SECONDS - start) / 60)) min"
-	for target in "$@"; do
-		for mode in translated passthrough; do
-			"$S/lib/boot-target.sh" "$target" "$mode" || failed=1
-		done
-	done
-	"$S/lib/distro-warnings.sh" || failed=1
-else
-	record FAIL "build:x86_64-distro"
-	failed=1
-fi
+"$S/boot.sh" translated,passthrough "$@" || failed=1
+"$S/lib/distro-warnings.sh" || failed=1
 info "make distro: $(((SECONDS - start) / 60)) min"
 exit "$failed"
