@@ -7,7 +7,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 require_tree
-config=$BUILD/kernel-x86_64-distro/.config
+config=$(kernel_build_dir x86_64 distro)/.config
 [ -f "$config" ] || die "no distro kernel configuration: run VARIANT=distro kernel.sh x86_64"
 "$TOP/scripts/lib/extract-tree.sh" base "$BASE_TREE"
 
