@@ -8,7 +8,8 @@ S := scripts
 BUILD ?= $(CURDIR)/build
 export BUILD
 ARCH ?= x86_64
-# VARIANT=debug: the kernels with kconfig/debug.config (KASAN, kmemleak, ...);
+# VARIANT=debug: the kernels with kconfig/debug.config (KASAN, kmemleak, ...),
+# VARIANT=faults: with kconfig/faults.config (fault injection, kmemleak);
 # the scripts take it from the environment.
 VARIANT ?=
 export VARIANT
@@ -21,7 +22,7 @@ $(error TARGET is not a variable of this Makefile: use TARGETS=$(TARGET))
 endif
 
 .PHONY: help deps tree export mbox checkpatch docs kernel guest boot run \
-	kunit lint check check-bisect check-drivers check-debug stress bench bench-check distro clean
+	kunit lint check check-bisect check-drivers check-debug check-faults stress bench bench-check distro clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -81,9 +82,13 @@ check-drivers: ## compile every IOMMU driver (W=1) at every patch on every archi
 	@rm -rf $(BUILD)/results
 	@$(S)/check-drivers.sh; status=$$?; $(S)/lib/summary.sh; exit $$status
 
-check-debug: ## KUnit and every target (translated) on the debug kernels
+check-debug: ## KUnit and TARGETS (default all) on the debug kernels: KASAN, kmemleak, lockdep
 	@rm -rf $(BUILD)/results
-	@$(S)/check-debug.sh; status=$$?; $(S)/lib/summary.sh; exit $$status
+	@$(S)/check-debug.sh $(TARGETS); status=$$?; $(S)/lib/summary.sh; exit $$status
+
+check-faults: ## TARGETS (default all) with fault injection: every allocation of VFIO's steps fails in turn
+	@rm -rf $(BUILD)/results
+	@$(S)/check-faults.sh $(TARGETS); status=$$?; $(S)/lib/summary.sh; exit $$status
 
 stress: ## 1,000 VFIO cycles, 100 rebinds per process, on every target [TARGETS, VARIANT]
 	@rm -rf $(BUILD)/results

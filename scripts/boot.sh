@@ -5,8 +5,8 @@
 # Usage: [VARIANT=...] boot.sh MODES [TARGET...]
 #   MODES: translated, passthrough or stress (boot-target.sh), or several
 #   separated by commas, each target booted in each in turn;
-#   VARIANT: the kernel variant (debug), from the environment; none when
-#   unset or empty.
+#   VARIANT: the kernel variant (debug, faults), from the environment;
+#   none when unset or empty.
 set -euo pipefail
 . "$(dirname "$0")/lib/lib.sh"
 S=$TOP/scripts

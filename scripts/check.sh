@@ -3,9 +3,11 @@
 # scripts, checkpatch, the documentation, every IOMMU driver compiled at
 # every patch (check-drivers.sh, which compiles the KUnit suite too), a
 # build of every patch for x86_64, the arm64 kernel, every QEMU target
-# booted twice (translated and iommu.passthrough=1), KUnit, and KUnit and
-# the vtd target on the debug kernels (check-debug.sh). A failing step does
-# not stop the others; the summary's last line counts every result.
+# booted twice (translated and iommu.passthrough=1), KUnit, KUnit and the
+# vtd target on the debug kernels (check-debug.sh), and vtd and smmuv3
+# with fault injection (check-faults.sh), where vfio_fail_nth fails each
+# allocation of VFIO's steps in turn. A failing step does not stop the
+# others; the summary's last line counts every result.
 set -euo pipefail
 . "$(dirname "$0")/lib/lib.sh"
 # The kernels of the plain variant, whatever the caller's VARIANT is; the
@@ -47,6 +49,9 @@ step "KUnit"
 
 step "debug kernels: KUnit and vtd with KASAN, kmemleak, lockdep, ..."
 "$S/check-debug.sh" vtd || true
+
+step "fault injection: every allocation of VFIO's steps failed in turn, on vtd and smmuv3"
+"$S/check-faults.sh" vtd smmuv3 || true
 
 step "done"
 exec "$S/lib/summary.sh"

@@ -9,6 +9,10 @@
 # VFIO DRIVER, at the tip of the series, as scripts/get_maintainer.pl sees
 # it.
 #
+# checkpatch reads a commit message for its tags, not for what git's editor
+# leaves in it when a reword goes wrong: its comment lines, even folded
+# into a paragraph. Those fail the patch here.
+#
 # The tree is Debian's source package, without upstream history: checkpatch
 # cannot look up the commit a Fixes: tag names (UNKNOWN_COMMIT_ID). It still
 # checks the tag's form (GIT_COMMIT_ID).
@@ -30,6 +34,12 @@ unmaintained() {
 	done
 }
 
+# The lines of @patch's commit message that git's editor left there.
+editor_leftovers() {
+	awk '/^$/ && !body { body = 1; next } body && /^---$/ { exit } body' "$1" |
+		grep -E '^#|interactive rebase in progress|will be ignored, and an empty message' || true
+}
+
 # checkpatch runs scripts/spdxcheck.py, which needs the ply and git modules
 # of Debian's python3 (python3-ply, python3-git), not another python3.
 failed=0
@@ -37,13 +47,16 @@ for patch in "$TOP"/series/[0-9][0-9][0-9][0-9]-*.patch; do
 	name=$(basename "$patch")
 	[ "$name" != 0000-cover-letter.patch ] || continue
 	orphans=$(unmaintained "$patch")
+	leftovers=$(editor_leftovers "$patch")
 	if out=$(cd "$TREE" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict --terse --no-summary \
-		--show-types --ignore FILE_PATH_CHANGES,UNKNOWN_COMMIT_ID "$patch" 2>&1) && [ -z "$orphans" ]; then
+		--show-types --ignore FILE_PATH_CHANGES,UNKNOWN_COMMIT_ID "$patch" 2>&1) &&
+		[ -z "$orphans" ] && [ -z "$leftovers" ]; then
 		record PASS "checkpatch:$name"
 	else
 		[ -z "$orphans" ] || out+=$'\n'"added files no IOMMU SUBSYSTEM or VFIO DRIVER entry in MAINTAINERS covers: $orphans"
+		[ -z "$leftovers" ] || out+=$'\n'"commit message: git's editor left text in it: $(echo "$leftovers" | head -n 1)"
 		printf '%s\n' "$out" >&2
-		record FAIL "checkpatch:$name" "$(printf '%s\n' "$out" | grep -c -E 'ERROR|WARNING|CHECK|MAINTAINERS covers') reports"
+		record FAIL "checkpatch:$name" "$(printf '%s\n' "$out" | grep -c -E 'ERROR|WARNING|CHECK|MAINTAINERS covers|editor left') reports"
 		failed=1
 	fi
 done

@@ -13,7 +13,7 @@
 #   unclaimed device's DMA must land. stress is translated with the long
 #   form of the selftests' stress counts. VARIANT boots the kernel and the
 #   guest that kernel.sh and guest.sh ARCH VARIANT built
-#   (debug, distro).
+#   (debug, faults, distro).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 target=${1:?usage: [VARIANT=...] boot-target.sh TARGET [translated|passthrough|stress]}
@@ -50,6 +50,10 @@ qemu_log=${log%.log}.qemu.log
 if grep -q '^CONFIG_KASAN=y' "$kernel_dir/.config"; then
 	[ -n "${BOOT_TIMEOUT:-}" ] || timeout=$((timeout * 5))
 	mode_cmdline+=" IOMMU_TEST_KASAN=1"
+fi
+# vfio_fail_nth runs VFIO's steps again for each allocation they make.
+if grep -q '^CONFIG_FAULT_INJECTION=y' "$kernel_dir/.config"; then
+	[ -n "${BOOT_TIMEOUT:-}" ] || timeout=$((timeout * 5))
 fi
 mkdir -p "$BUILD/logs"
 

@@ -143,8 +143,8 @@ run_qemu() {
 }
 
 # Print the build directory of the guest kernel, or of the guest (its
-# initramfs), of ARCH and VARIANT (none, debug, bench, distro; kernel.sh
-# adds "-base" for the pinned base).
+# initramfs), of ARCH and VARIANT (none, debug, faults, bench, distro;
+# kernel.sh adds "-base" for the pinned base).
 # Usage: kernel_build_dir ARCH [VARIANT]; guest_build_dir ARCH [VARIANT]
 kernel_build_dir() {
 	printf '%s/kernel-%s%s\n' "$BUILD" "$1" "${2:+-$2}"
@@ -156,15 +156,18 @@ guest_build_dir() {
 # Print the first lines of the kernel log LOG (with their line numbers)
 # that report a problem: a panic, Oops, WARN, BUG (KASAN's "BUG: KASAN:"
 # too), lockdep (INFO:, WARNING:), UBSAN, debug objects, list or other
-# corruption, or a kmemleak report. With "provoked-warns", the WARN()s a
-# test provokes on purpose ("WARNING: CPU: ...", under a "cut here" line)
-# are not reports; lockdep's WARNINGs still are.
-# Usage: kernel_reports LOG [provoked-warns]
+# corruption, or a kmemleak report. A WARN() in one of the FUNCTIONs named
+# ("WARNING: CPU: 0 PID: 1 at FILE:LINE FUNCTION+0x...", under a "cut
+# here" line) is expected, not a report; lockdep's WARNINGs still are.
+# Usage: kernel_reports LOG [FUNCTION...]
 kernel_reports() {
-	local reports='Kernel panic|Oops|WARNING:|BUG:|INFO: |cut here|UBSAN|ODEBUG|corruption|unreferenced object|suspected memory leak'
-	grep -n -E "$reports" "$1" |
-		if [ "${2:-}" = provoked-warns ]; then
-			grep -v -E 'WARNING: CPU: |cut here'
+	local log=$1 reports='Kernel panic|Oops|WARNING:|BUG:|INFO: |cut here|UBSAN|ODEBUG|corruption|unreferenced object|suspected memory leak'
+	local expected
+	shift
+	expected=$(printf '%s|' "$@")
+	grep -n -E "$reports" "$log" |
+		if [ $# -gt 0 ]; then
+			grep -v -E "cut here|WARNING: CPU: [0-9]+ PID: [0-9]+ at [^ ]+ (${expected%|})\+"
 		else
 			cat
 		fi | head -n 5 || true
