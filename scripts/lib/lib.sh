@@ -156,18 +156,26 @@ guest_build_dir() {
 # Print the first lines of the kernel log LOG (with their line numbers)
 # that report a problem: a panic, Oops, WARN, BUG (KASAN's "BUG: KASAN:"
 # too), lockdep (INFO:, WARNING:), UBSAN, debug objects, list or other
-# corruption, or a kmemleak report. A WARN() in one of the FUNCTIONs named
-# ("WARNING: CPU: 0 PID: 1 at FILE:LINE FUNCTION+0x...", under a "cut
-# here" line) is expected, not a report; lockdep's WARNINGs still are.
-# Usage: kernel_reports LOG [FUNCTION...]
+# corruption, or a kmemleak report. A WARN() at one of the SITEs named is
+# expected, not a report ("WARNING: CPU: 0 PID: 1 at FILE:LINE
+# FUNCTION+0x...", under a "cut here" line): a SITE is a FUNCTION, or a
+# FILE (one with a "/") for code whose symbols the kernel may not print,
+# as __init code. Lockdep's WARNINGs are still reports.
+# Usage: kernel_reports LOG [SITE...]
 kernel_reports() {
 	local log=$1 reports='Kernel panic|Oops|WARNING:|BUG:|INFO: |cut here|UBSAN|ODEBUG|corruption|unreferenced object|suspected memory leak'
-	local expected
+	local site funcs='^$' files='^$'
 	shift
-	expected=$(printf '%s|' "$@")
+	for site in "$@"; do
+		if [[ $site == */* ]]; then
+			files+="|$site"
+		else
+			funcs+="|$site"
+		fi
+	done
 	grep -n -E "$reports" "$log" |
 		if [ $# -gt 0 ]; then
-			grep -v -E "cut here|WARNING: CPU: [0-9]+ PID: [0-9]+ at [^ ]+ (${expected%|})\+"
+			grep -v -E "cut here|WARNING: CPU: [0-9]+ PID: [0-9]+ at ((${files}):[0-9]+ |[^ ]+ (${funcs})\+)"
 		else
 			cat
 		fi | head -n 5 || true
