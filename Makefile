@@ -13,6 +13,9 @@ ARCH ?= x86_64
 # the scripts take it from the environment.
 VARIANT ?=
 export VARIANT
+# REUSE_VERDICTS=1 takes results judged before with the same inputs from
+# build/verdicts/ (scripts/lib/verdicts.sh): make check's default; =0 judges
+# everything again.
 # The targets (files in targets/) that boot, stress, bench and distro boot;
 # each says what it boots when TARGETS is empty.
 TARGETS ?=
@@ -99,7 +102,7 @@ bench: deps ## base and series side by side: memory, hardware work, core time [T
 	@[ -d $(BUILD)/linux/.git ] || $(S)/tree.sh
 	@$(S)/bench.sh $(TARGETS)
 
-bench-check: deps ## time make check on a clean clone, fresh and after a respin (~1.5 h)
+bench-check: deps ## time make check on a clean clone: fresh, message respin, code respin (~1.7 h)
 	@$(S)/bench-check.sh
 
 distro: deps ## Debian's amd64 config with the series: boot vtd-sm, amd-vi; W=1 [TARGETS]

@@ -2,6 +2,12 @@
 # Boot each given target (every file in targets/ when none is given) in
 # each given mode, building the kernel and the guest of each architecture
 # they need once, first. A build that fails fails the boots that needed it.
+#
+# Each boot's results are kept twice in the verdict cache (verdicts.sh):
+# under the work tree's tree and the project files the build and the boot
+# read, which lets a run on the same tree skip the builds too, and under
+# the kernel image and the guest's files that booted, which lets a new tree
+# that builds the same kernel and guest skip the boot.
 # Usage: [VARIANT=...] boot.sh MODES [TARGET...]
 #   MODES: translated, passthrough or stress (boot-target.sh), or several
 #   separated by commas, each target booted in each in turn;
@@ -14,29 +20,98 @@ variant=${VARIANT:-}
 modes=${1:?usage: [VARIANT=...] boot.sh MODES [TARGET...]}
 shift
 targets=$(targets_or_all "$@")
+require_tree
+tip=$(work_tree_id)
 
+# What builds the kernel and the guest of ARCH: the tree, the project's
+# files, the compiler.
+build_inputs() {
+	local files
+	mapfile -t files < <(kernel_fragments "$1" "$variant")
+	printf '%s\n' "$tip" "$variant" "$(tool_version "$(arch_field "$1" cross_compile)gcc")" \
+		"$(files_id "${files[@]}" scripts/kernel.sh scripts/guest.sh scripts/lib/lib.sh \
+			guest/init.c guest/bench.c distro.conf "arches/$1.conf")"
+}
+
+# What judges a boot of TARGET: the project's files and QEMU.
+boot_inputs() {
+	local arch
+	arch=$(target_arch "$1")
+	printf '%s\n' "$(tool_version "$(arch_field "$arch" qemu)")" \
+		"$(files_id scripts/boot.sh scripts/lib/boot-target.sh scripts/lib/lib.sh \
+			"targets/$1.conf" "arches/$arch.conf")"
+}
+
+# The key of booting TARGET in MODE on the tree: all of the above.
+tree_key() {
+	verdict_key boot "$1" "$2" "$(build_inputs "$(target_arch "$1")")" "$(boot_inputs "$1")"
+}
+
+# The key of booting TARGET in MODE with the kernel and guest just built:
+# the image, its .config, the guest's files, and what judges the boot.
+binary_key() {
+	local arch kernel guest
+	arch=$(target_arch "$1")
+	kernel=$(kernel_build_dir "$arch" "$variant")
+	guest=$(guest_build_dir "$arch" "$variant")/initramfs.list
+	verdict_key boot-binary "$1" "$2" "$variant" "$(boot_inputs "$1")" \
+		"$(cat "$kernel/$(arch_field "$arch" kernel_image)" "$kernel/.config" | sha256sum)" \
+		"$({ cat "$guest"; awk '$1 == "file" { print $3 }' "$guest" | xargs -r sha256sum; } | sha256sum)"
+}
+
+# The boots no verdict answers, as "TARGET MODE"; the kernels they need.
+pending=()
+needed=" "
+for target in $targets; do
+	for mode in ${modes//,/ }; do
+		verdict_replay "$(tree_key "$target" "$mode")" && continue
+		pending+=("$target $mode")
+		needed+="$(target_arch "$target") "
+	done
+done
+
+# Each kernel is built if a boot needs it; if none does, its build's
+# verdict is reused with theirs.
 failed=0
-built=" "
 broken=" "
+built=" "
 for target in $targets; do
 	arch=$(target_arch "$target")
+	[[ $built$broken != *" $arch "* ]] || continue
 	kernel=$arch${variant:+-$variant}
-	if [[ $built$broken != *" $kernel "* ]]; then
-		if "$S/kernel.sh" "$arch" && "$S/guest.sh" "$arch"; then
-			record PASS "build:$kernel"
-			built+="$kernel "
-		else
-			record FAIL "build:$kernel"
-			broken+="$kernel "
-		fi
+	key=$(verdict_key build "$(build_inputs "$arch")")
+	if [[ $needed != *" $arch "* ]] && verdict_replay "$key"; then
+		built+="$arch "
+		continue
 	fi
-	for mode in ${modes//,/ }; do
-		if [[ $broken == *" $kernel "* ]]; then
-			record FAIL "$target${variant:+-$variant}:$mode:boot" "no $kernel kernel to boot"
-			failed=1
-			continue
-		fi
-		"$S/lib/boot-target.sh" "$target" "$mode" || failed=1
-	done
+	verdict_begin
+	if "$S/kernel.sh" "$arch" && "$S/guest.sh" "$arch"; then
+		record PASS "build:$kernel"
+		verdict_keep "$key"
+		built+="$arch "
+	else
+		record FAIL "build:$kernel"
+		broken+="$arch "
+		failed=1
+	fi
+done
+
+for boot in "${pending[@]}"; do
+	read -r target mode <<<"$boot"
+	arch=$(target_arch "$target")
+	if [[ $broken == *" $arch "* ]]; then
+		record FAIL "$target${variant:+-$variant}:$mode:boot" "no $arch${variant:+-$variant} kernel to boot"
+		failed=1
+		continue
+	fi
+	key=$(tree_key "$target" "$mode")
+	binary=$(binary_key "$target" "$mode")
+	if verdict_replay "$binary"; then
+		verdict_alias "$binary" "$key"
+		continue
+	fi
+	verdict_begin
+	"$S/lib/boot-target.sh" "$target" "$mode" || failed=1
+	verdict_keep "$binary" "$key"
 done
 exit "$failed"

@@ -36,6 +36,21 @@ build() {
 	done
 }
 
+# What a verdict at a commit depends on besides its tree, per architecture:
+# the scripts that build it, its kconfig fragments, its compiler.
+declare -A inputs
+for arch in "$@"; do
+	if [ "$arch" = kunit ]; then
+		files=(scripts/check-bisect.sh scripts/lib/lib.sh)
+		cc=gcc
+	else
+		mapfile -t files < <(kernel_fragments "$arch" "${VARIANT:-}")
+		files+=(scripts/check-bisect.sh scripts/kernel.sh scripts/lib/lib.sh "arches/$arch.conf")
+		cc=$(arch_field "$arch" cross_compile)gcc
+	fi
+	inputs[$arch]="${VARIANT:-} $(files_id "${files[@]}") $(tool_version "$cc")"
+done
+
 tip=$(git -C "$TREE" rev-parse HEAD)
 branch=$(git -C "$TREE" rev-parse --abbrev-ref HEAD)
 trap 'git -C "$TREE" checkout -q "$branch"' EXIT
@@ -45,9 +60,16 @@ n=0
 for commit in $(git -C "$TREE" rev-list --reverse base.."$tip"); do
 	n=$((n + 1))
 	subject=$(git -C "$TREE" log -1 --format=%s "$commit")
-	git -C "$TREE" checkout -q "$commit"
+	tree=$(git -C "$TREE" rev-parse "$commit^{tree}")
 	for arch in "$@"; do
 		name=$(printf 'build:%s:%04d %s' "$arch" "$n" "$subject")
+		key=$(verdict_key bisect "$arch" "$tree" "${inputs[$arch]}")
+		! verdict_replay "$key" "$name" || continue
+		# Checked out only for a build: a commit whose verdicts are all
+		# reused leaves the tree's files, and their times, alone.
+		[ "$(git -C "$TREE" rev-parse HEAD)" = "$commit" ] ||
+			git -C "$TREE" checkout -q "$commit"
+		verdict_begin
 		if [ "$arch" = kunit ] && [ ! -f "$TREE/drivers/iommu/.kunitconfig" ]; then
 			record SKIP "$name" "no KUnit suite at this commit"
 		elif build "$arch"; then
@@ -56,6 +78,7 @@ for commit in $(git -C "$TREE" rev-list --reverse base.."$tip"); do
 			record FAIL "$name"
 			failed=1
 		fi
+		verdict_keep "$key"
 	done
 done
 exit "$failed"

@@ -114,24 +114,57 @@ if ! [ -f "$src/.git" ] ||
 fi
 checkout() { git -C "$src" checkout -q -f --detach "$1"; }
 
-mkdir -p "$logs"
-rm -f "$logs"/*
-checkout base
+# The key of ARCH's verdict on the tree TREE-ID: that tree and the base's
+# (its warnings are the reference), and what configures, builds and
+# judges it.
+drivers_key() {
+	verdict_key drivers "$1" "$2" "$base_tree" "${inputs[$1]}"
+}
+base_tree=$(git -C "$TREE" rev-parse "base^{tree}")
+declare -A inputs
 for arch in "${arches[@]}"; do
-	info "configuring $arch (allnoconfig + kconfig/drivers.config + kconfig/drivers-$arch.config)"
-	configure "$arch"
+	inputs[$arch]="$(files_id scripts/check-drivers.sh scripts/lib/lib.sh \
+		kconfig/drivers.config "kconfig/drivers-$arch.config" "arches/$arch.conf")
+$(tool_version "$(arch_field "$arch" cross_compile)gcc")"
 done
 
+# Which architectures have a commit without a verdict to reuse: only they
+# need their base built.
+mapfile -t commits < <(git -C "$TREE" rev-list --reverse base..series)
+declare -A judge
+for commit in "${commits[@]}"; do
+	tree=$(git -C "$TREE" rev-parse "$commit^{tree}")
+	for arch in "${arches[@]}"; do
+		[ "${REUSE_VERDICTS:-0}" = 1 ] && verdict_valid "$(drivers_key "$arch" "$tree")" ||
+			judge[$arch]=1
+	done
+done
+
+mkdir -p "$logs"
+rm -f "$logs"/*
 failed=0
 broken=" "
+checked_out=
 for arch in "${arches[@]}"; do
+	key=$(drivers_key "$arch" "$base_tree")
+	if [ -z "${judge[$arch]:-}" ] && verdict_replay "$key"; then
+		continue
+	fi
+	if [ "$checked_out" != base ]; then
+		checkout base
+		checked_out=base
+	fi
+	info "configuring $arch (allnoconfig + kconfig/drivers.config + kconfig/drivers-$arch.config)"
+	configure "$arch"
 	info "$arch: building drivers/iommu/ at the base (log: $logs/$arch-base.log)"
 	log=$logs/$arch-base.log
+	verdict_begin
 	if build "$arch" "$log"; then
 		warnings "$arch" "$log"
 		info "$arch: compiled $(objects "$arch")"
 		record PASS "drivers:$arch:base" \
 			"$(wc -l <"$logs/$arch-base.warnings") W=1 warnings, the reference"
+		verdict_keep "$key"
 	else
 		record FAIL "drivers:$arch:base" "the base does not build: full log $log"
 		show_errors "$log"
@@ -141,16 +174,26 @@ for arch in "${arches[@]}"; do
 done
 
 n=0
-for commit in $(git -C "$TREE" rev-list --reverse base..series); do
+reused=0
+for commit in "${commits[@]}"; do
 	n=$((n + 1))
 	subject=$(git -C "$TREE" log -1 --format=%s "$commit")
-	checkout "$commit"
+	tree=$(git -C "$TREE" rev-parse "$commit^{tree}")
 	for arch in "${arches[@]}"; do
 		name=$(printf 'drivers:%s:%04d %s' "$arch" "$n" "$subject")
 		log=$(printf '%s/%s-%04d.log' "$logs" "$arch" "$n")
+		key=$(drivers_key "$arch" "$tree")
 		if [[ $broken == *" $arch "* ]]; then
 			record SKIP "$name" "the base does not build for $arch"
 			continue
+		fi
+		if verdict_replay "$key" "$name"; then
+			reused=$((reused + 1))
+			continue
+		fi
+		if [ "$checked_out" != "$commit" ]; then
+			checkout "$commit"
+			checked_out=$commit
 		fi
 		info "$arch: building drivers/iommu/ at $(git -C "$TREE" log -1 --format=%h "$commit")"
 		if ! build "$arch" "$log"; then
@@ -173,12 +216,14 @@ for commit in $(git -C "$TREE" rev-list --reverse base..series); do
 				"${log%.log}.raw" >&2
 			failed=1
 		else
+			verdict_begin
 			record PASS "$name"
+			verdict_keep "$key"
 		fi
 	done
 done
 
 elapsed=$((SECONDS - start))
 info "check-drivers: ${#arches[@]} architectures x $n commits" \
-	"in $((elapsed / 60)) min $((elapsed % 60)) s"
+	"in $((elapsed / 60)) min $((elapsed % 60)) s, $reused verdicts reused"
 exit "$failed"

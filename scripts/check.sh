@@ -8,11 +8,14 @@
 # with fault injection (check-faults.sh), where vfio_fail_nth fails each
 # allocation of VFIO's steps in turn. A failing step does not stop the
 # others; the summary's last line counts every result.
+# A result whose inputs were judged before is taken from the verdict cache
+# (scripts/lib/verdicts.sh) unless REUSE_VERDICTS=0.
 set -euo pipefail
 . "$(dirname "$0")/lib/lib.sh"
 # The kernels of the plain variant, whatever the caller's VARIANT is; the
 # debug step sets its own.
 export VARIANT=
+export REUSE_VERDICTS=${REUSE_VERDICTS:-1}
 S=$TOP/scripts
 
 rm -rf "$RESULTS"

@@ -12,6 +12,12 @@ kerneldoc_files=(include/linux/iommu.h drivers/iommu/iommu.c drivers/iommu/iommu
 mkdir -p "$out"
 failed=0
 
+# Both verdicts are kept under the work tree's tree, this script and Sphinx.
+key=$(verdict_key docs "$(work_tree_id)" \
+	"$(files_id scripts/docs.sh scripts/lib/lib.sh)" "$(tool_version /usr/bin/sphinx-build)")
+verdict_begin
+! verdict_replay "$key" || exit 0
+
 info "building Documentation/iommu/ (log: $log)"
 # Debian's sphinx-build, not one from another python3 on PATH
 if ! (cd "$TREE" && PATH=/usr/bin:$PATH make -s O="$out" SPHINXDIRS=iommu \
@@ -35,4 +41,5 @@ if [ -n "$warnings" ]; then
 else
 	record PASS "docs:kernel-doc"
 fi
+verdict_keep "$key"
 exit "$failed"

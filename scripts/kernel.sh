@@ -40,11 +40,8 @@ if [ "$variant" = distro ]; then
 	[ "$arch" = x86_64 ] || die "the distro variant is Debian's amd64 config: x86_64 only, not $arch"
 	load_conf "$TOP/distro.conf"
 	[ -f "$FILE" ] || die "no Debian config $FILE: run fetch-pinned.sh distro.conf"
-	fragments=("$TOP/kconfig/distro.config")
-else
-	fragments=("$TOP/kconfig/common.config" "$TOP/kconfig/$arch.config")
-	[ -z "$variant" ] || fragments+=("$TOP/kconfig/$variant.config")
 fi
+mapfile -t fragments < <(kernel_fragments "$arch" "$variant" | sed "s#^#$TOP/#")
 for fragment in "${fragments[@]}"; do
 	[ -f "$fragment" ] || die "no kconfig fragment $fragment"
 done

@@ -26,7 +26,7 @@ esac
 # Usage: run_suites DIR
 run_suites() {
 	local dir=$1 kunitconfig=$1/.kunitconfig uml suite failed=0 status=0
-	local log json kernel_log report timeout=600
+	local log json kernel_log report timeout=600 key binary
 	uml=$(kunit_build_dir "$dir" "$variant")
 	suite=$name:$(basename "$dir")
 	log=$uml/kunit.log
@@ -36,12 +36,23 @@ run_suites() {
 	mkdir -p "$uml"
 	rm -f "$json"
 
+	key=$(verdict_key kunit "$dir" "$tip" "$inputs")
+	! verdict_replay "$key" || return 0
 	info "building $kunitconfig for UML: kunit.py build ${args[*]} (log: $log)"
 	if ! kunit_py build "$TREE" "$dir" "$uml" "${args[@]}" >"$log" 2>&1; then
 		log_tail "$log"
 		record FAIL "$suite:build" "kunit.py build failed"
 		return 1
 	fi
+	# A new tree that builds the same UML kernel gets the same results.
+	binary=$(verdict_key kunit-binary "$dir" "$inputs" \
+		"$(cat "$uml/linux" "$uml/.config" | sha256sum)" \
+		"$(git -C "$TREE" rev-parse "$tip:tools/testing/kunit")")
+	if verdict_replay "$binary"; then
+		verdict_alias "$binary" "$key"
+		return 0
+	fi
+	verdict_begin
 
 	# Not "kunit.py run": it reads UML's console through a pipe, and UML
 	# drops what does not fit into a full pipe (generic_write() in
@@ -113,9 +124,14 @@ PY
 		failed=1
 	fi
 	[ "$failed" -eq 0 ] || log_tail "$log"
+	verdict_keep "$binary" "$key"
 	return "$failed"
 }
 
+# A suite's results are kept under the work tree's tree (or the UML kernel
+# built from it), the variant, this script and the compiler.
+tip=$(work_tree_id)
+inputs="$variant $(files_id scripts/kunit.sh scripts/lib/lib.sh kconfig/debug.config) $(tool_version gcc)"
 failed=0
 for dir in "${KUNIT_DIRS[@]}"; do
 	run_suites "$dir" || failed=1

@@ -48,30 +48,51 @@ if [ "$(tree_base_id)" = "$base_id" ]; then
 		reason=$(tree_unexported)
 		[ -z "$reason" ] || die "$reason; commit and 'make export' it, or FORCE=1 to discard it"
 	fi
-	info "resetting $TREE to the base"
-	git -C "$TREE" am --abort >/dev/null 2>&1 || true
-	git -C "$TREE" checkout -q -f -B series base
-	git -C "$TREE" clean -q -fd
 else
 	import_base
 fi
-# "applied" marks the last commit that came from series/: anything beyond
-# it is a developer's work that tree.sh must not throw away.
-git -C "$TREE" tag -f applied >/dev/null
+
+# The patches are applied in a worktree of their own, and the work tree
+# then switched to the result: git rewrites only the files that differ, so
+# a respin that changes one patch leaves every other file, and its time,
+# as it was, and make rebuilds only what the change touched.
+apply=$BUILD/apply
+if ! [ -f "$apply/.git" ] ||
+	! git -C "$TREE" worktree list --porcelain | grep -qxF "worktree $apply"; then
+	rm -rf "$apply"
+	git -C "$TREE" worktree prune
+	info "checking out base into a worktree of $TREE for git am: $apply"
+	git -C "$TREE" worktree add -q --detach "$apply" base
+fi
+git -C "$apply" am --abort >/dev/null 2>&1 || true
+git -C "$apply" checkout -q -f --detach base
+git -C "$apply" clean -q -fd
+
+# Switch the work tree to what the worktree holds, on branch "series";
+# "applied" marks its last commit, the last one that came from series/:
+# anything beyond it is a developer's work that tree.sh must not throw
+# away.
+switch_tree() {
+	git -C "$TREE" am --abort >/dev/null 2>&1 || true
+	git -C "$TREE" checkout -q -f -B series "$(git -C "$apply" rev-parse HEAD)"
+	git -C "$TREE" clean -q -fd
+	git -C "$TREE" tag -f applied >/dev/null
+}
 
 mapfile -t patches < <(find "$TOP/series" -name '[0-9][0-9][0-9][0-9]-*.patch' ! -name '0000-*' | sort)
 info "applying ${#patches[@]} patches from series/"
 for patch in "${patches[@]}"; do
 	log=$(mktemp)
-	if ! git -C "$TREE" am -q --committer-date-is-author-date "$patch" >"$log" 2>&1; then
-		git -C "$TREE" am --abort >/dev/null 2>&1 || true
+	if ! git -C "$apply" am -q --committer-date-is-author-date "$patch" >"$log" 2>&1; then
+		git -C "$apply" am --abort >/dev/null 2>&1 || true
+		switch_tree
 		grep -v -E '^(hint:|When you have|If you prefer|To restore)' "$log" >&2
 		files=$(sed -n 's/^error: patch failed: \(.*\):[0-9]*$/\1/p; s/^error: \(.*\): does not exist in index$/\1/p' "$log" | sort -u | tr '\n' ' ')
 		die "series/$(basename "$patch") does not apply to $base_id${files:+ (in: $files)}"
 	fi
 	rm -f "$log"
-	git -C "$TREE" tag -f applied >/dev/null
 done
+switch_tree
 
 "$TOP/scripts/lib/cover-letter.sh" load
 info "tree ready: $TREE, branch series, $(git -C "$TREE" rev-list --count base..HEAD) patches on $base_id"

@@ -17,6 +17,12 @@ printf '%-14s %-24s %-9s %6s %9s %5s %7s %10s\n' \
 for target in "$@"; do
 	log=$BUILD/logs/$target-faults-translated.log
 	[ -f "$log" ] || continue
+	# A boot whose verdict was reused did not boot: its log may be of
+	# another tree's boot.
+	if grep -q -E "^PASS $target-faults:translated:boot # (.*; )?cached$" "$RESULTS/results.txt" 2>/dev/null; then
+		printf '%-14s (verdict reused from the cache: no boot, no table)\n' "$target"
+		continue
+	fi
 	sed -n 's/^# # fail_nth: step=\([^ ]*\) default=\([^ ]*\) points=\([0-9]*\) unchanged=\([0-9]*\) done=\([0-9]*\) blocked=\([0-9]*\) unrecorded=\([0-9]*\).*/\1 \2 \3 \4 \5 \6 \7/p' "$log" |
 		while read -r step default points unchanged absorbed blocked unrecorded; do
 			printf '%-14s %-24s %-9s %6s %9s %5s %7s %10s\n' "$target" "$step" \

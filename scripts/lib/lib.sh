@@ -273,6 +273,24 @@ tree_unexported() {
 	fi
 }
 
+# The kernel's build stamps (date, user, host, build number) fixed: the
+# same source and configuration build the same image, which the verdict
+# cache takes as the key of a boot.
+export KBUILD_BUILD_TIMESTAMP="2000-01-01 00:00:00 UTC"
+export KBUILD_BUILD_USER=iommu-series KBUILD_BUILD_HOST=tooling
+export KBUILD_BUILD_VERSION=1
+
+# Print the project's files that configure the guest kernel of ARCH and
+# VARIANT, one per line, relative to the project (kernel.sh).
+# Usage: kernel_fragments ARCH [VARIANT]
+kernel_fragments() {
+	if [ "${2:-}" = distro ]; then
+		echo kconfig/distro.config
+		return
+	fi
+	printf '%s\n' kconfig/common.config "kconfig/$1.config" ${2:+"kconfig/$2.config"}
+}
+
 # Run the kernel's make in the source tree SRC for ARCH (arches/ARCH.conf:
 # its kernel ARCH and compiler), out of tree in OUT, with ccache and every
 # CPU, and MAKE-ARGS.
@@ -303,3 +321,6 @@ require_tree() {
 	git -C "$TREE" rev-parse --verify -q refs/tags/base >/dev/null ||
 		die "no work tree at $TREE: run 'make tree' first"
 }
+
+# shellcheck source=verdicts.sh
+. "$TOP/scripts/lib/verdicts.sh"

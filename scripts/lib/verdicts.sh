@@ -1,0 +1,125 @@
+# shellcheck shell=bash
+# The verdict cache: the results of a check kept under a key made of all the
+# check reads (git tree ids, the project's files, tool versions), so that a
+# later run with the same key records them again instead of building or
+# booting. Sourced by lib.sh.
+#
+# Every check stores what it passed; only a run with REUSE_VERDICTS=1
+# (make check's default) takes them back, each result marked "cached".
+# A failure is never stored: it is judged again every time. An entry is
+# written aside and renamed into place; one that is not whole (a result
+# per line, then "end N" for its N results) is deleted and judged again.
+
+VERDICTS=$BUILD/verdicts
+verdict_mark=0
+
+# Print the key of the PARTs: tree ids, files_id, tool_version, names.
+# Usage: verdict_key PART...
+verdict_key() {
+	printf '%s\n' "$@" | sha256sum | cut -d' ' -f1
+}
+
+# Print one id for the contents of FILEs, paths relative to the project
+# (or absolute), for a key.
+# Usage: files_id FILE...
+files_id() {
+	(cd "$TOP" && sha256sum -- "$@") | sha256sum | cut -d' ' -f1
+}
+
+# Print the first line of "COMMAND --version", for a key.
+# Usage: tool_version COMMAND
+tool_version() {
+	"$1" --version 2>&1 | head -n 1
+}
+
+# Print the id of the tree that the work tree (build/linux) holds: HEAD's,
+# or with changes not committed, one written from them through a
+# temporary index, so that no verdict is kept under a tree it did not
+# judge.
+work_tree_id() {
+	local index
+	if [ -z "$(git -C "$TREE" status --porcelain)" ]; then
+		git -C "$TREE" rev-parse "HEAD^{tree}"
+		return
+	fi
+	index=$(mktemp)
+	cp "$(git -C "$TREE" rev-parse --absolute-git-dir)/index" "$index"
+	GIT_INDEX_FILE=$index git -C "$TREE" add -A &&
+		GIT_INDEX_FILE=$index git -C "$TREE" write-tree
+	rm -f "$index"
+}
+
+verdict_entry() {
+	printf '%s/%s/%s\n' "$VERDICTS" "${1:0:2}" "$1"
+}
+
+# Succeed if KEY has a whole entry; delete one that is not whole.
+# Usage: verdict_valid KEY
+verdict_valid() {
+	local entry
+	entry=$(verdict_entry "$1")
+	[ -f "$entry" ] || return 1
+	awk '!end && /^(PASS|SKIP) [^ ]/ { n++; next }
+		!end && /^end [0-9]+$/ { end = 1; count = $2; next }
+		{ bad = 1 }
+		END { exit !(end && !bad && n > 0 && n == count) }' "$entry" && return 0
+	warn "verdict cache: $entry is not whole: deleted, judged again"
+	rm -f "$entry"
+	return 1
+}
+
+# With REUSE_VERDICTS=1, record again the results stored under KEY, each
+# marked "cached"; under NAME if given, for an entry of one result (the
+# name of a patch's result has its subject, which a new message changes).
+# Fails, recording nothing, if the cache is not to be used or KEY has no
+# whole entry.
+# Usage: verdict_replay KEY [NAME]
+verdict_replay() {
+	local key=$1 name=${2:-} line verdict test why
+	[ "${REUSE_VERDICTS:-0}" = 1 ] && verdict_valid "$key" || return 1
+	while IFS= read -r line; do
+		[ "${line%% *}" != end ] || break
+		verdict=${line%% *}
+		test=${line#* }
+		why=
+		if [[ $test == *" # "* ]]; then
+			why=${test#* # }
+			test=${test%% # *}
+		fi
+		record "$verdict" "${name:-$test}" "${why:+$why; }cached"
+	done <"$(verdict_entry "$key")"
+}
+
+# Start a verdict: verdict_keep stores the results recorded after this.
+verdict_begin() {
+	verdict_mark=$(wc -l <"$RESULTS/results.txt" 2>/dev/null || echo 0)
+}
+
+# Store the results recorded since verdict_begin under each KEY, unless one
+# of them failed or there are none.
+# Usage: verdict_keep KEY...
+verdict_keep() {
+	local new key entry
+	new=$(tail -n +"$((verdict_mark + 1))" "$RESULTS/results.txt" 2>/dev/null || true)
+	[ -n "$new" ] && ! grep -q '^FAIL ' <<<"$new" || return 0
+	for key in "$@"; do
+		entry=$(verdict_entry "$key")
+		mkdir -p "${entry%/*}"
+		{ printf '%s\n' "$new"; echo "end $(wc -l <<<"$new")"; } >"$entry.tmp.$$"
+		mv -f "$entry.tmp.$$" "$entry"
+	done
+}
+
+# Store the entry of KEY under each NEW key too.
+# Usage: verdict_alias KEY NEW...
+verdict_alias() {
+	local from key entry
+	from=$(verdict_entry "$1")
+	shift
+	for key in "$@"; do
+		entry=$(verdict_entry "$key")
+		mkdir -p "${entry%/*}"
+		cp "$from" "$entry.tmp.$$"
+		mv -f "$entry.tmp.$$" "$entry"
+	done
+}
