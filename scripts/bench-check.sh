@@ -44,7 +44,7 @@ time_check() {
 	info "make check, $1, in $clone (log: $log)"
 	before=$(ccache_counts)
 	start=$SECONDS
-	BUILD=$clone/build make -C "$clone" check >"$log" 2>&1 || status=$?
+	BUILD=$clone/build REUSE_VERDICTS=1 make -C "$clone" check >"$log" 2>&1 || status=$?
 	after=$(ccache_counts)
 	summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 || true)
 	if [ -z "$summary" ]; then
@@ -77,14 +77,16 @@ respin_message() {
 		die "series/$patch has no Signed-off-by line to add a line before"
 }
 
-# Add a line of code to the first C file patch $n changes, after its last
+# Add a line of code to the first C file of drivers/ that patch $n
+# changes (code_file), after its last
 # #include, in the clone's work tree; rebase the later patches over it and
 # export the series again.
 respin_code() {
 	local tree=$clone/build/linux id file
 	id=$(git -C "$tree" rev-list --reverse base..series | sed -n "${n}p")
-	file=$(git -C "$tree" diff-tree --no-commit-id --name-only -r "$id" -- '*.c' | head -n 1)
-	[ -n "$file" ] || die "patch $n changes no C file: give bench-check another patch"
+	file=$(git -C "$tree" diff-tree --no-commit-id --name-only --diff-filter=AM -r "$id" \
+		-- 'drivers/*.c' | sed -n 1p)
+	[ -n "$file" ] || die "patch $n changes no C file of drivers/: give bench-check another patch"
 	git -C "$tree" checkout -q "$id"
 	awk -v line='static const char bench_check_respin[] __used = "code changed by make bench-check";' '
 		{ text[NR] = $0 } /^#include / { last = NR }
@@ -103,6 +105,17 @@ respin_code() {
 	fi
 	BUILD=$clone/build make -C "$clone" export >/dev/null
 	info "added a line of code to $file in patch $n"
+	code_file=$file
+}
+
+# Which guest kernels of the fresh run compiled FILE: the code run can
+# reuse the boots of those that did not.
+guest_builds() {
+	local dir kernels=
+	for dir in "$clone"/build/kernel-*/; do
+		[ -f "$dir/${1%.c}.o" ] && kernels+="${kernels:+, }$(basename "$dir")"
+	done
+	echo "built into: ${kernels:-no guest kernel}"
 }
 
 mkdir -p "$BUILD/bench"
@@ -133,7 +146,8 @@ empty at the start; "reused" counts the results that the verdict cache
 
 - date: $(date -u '+%Y-%m-%d %H:%M UTC')
 - machine: $(machine_description)
-- the respun patch: $n, $patch
+- the respun patch: $n, $patch; the code run added a line to $code_file
+  ($(guest_builds "$code_file"))
 - the three runs end with the same summary line: $same
 
 | run | wall time | result | reused | ccache hits / misses |

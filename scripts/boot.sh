@@ -23,23 +23,19 @@ targets=$(targets_or_all "$@")
 require_tree
 tip=$(work_tree_id)
 
-# What builds the kernel and the guest of ARCH: the tree, the project's
-# files, the compiler.
+# What builds the kernel and the guest of ARCH: the tree and the
+# project's files (the tools are in every key: verdicts.sh).
 build_inputs() {
 	local files
 	mapfile -t files < <(kernel_fragments "$1" "$variant")
-	printf '%s\n' "$tip" "$variant" "$(tool_version "$(arch_field "$1" cross_compile)gcc")" \
-		"$(files_id "${files[@]}" scripts/kernel.sh scripts/guest.sh scripts/lib/lib.sh \
-			guest/init.c guest/bench.c distro.conf "arches/$1.conf")"
+	printf '%s\n' "$tip" "$variant" "$(files_id "${files[@]}" scripts/kernel.sh \
+		scripts/guest.sh guest/init.c guest/bench.c distro.conf "arches/$1.conf")"
 }
 
-# What judges a boot of TARGET: the project's files and QEMU.
+# What judges a boot of TARGET: the project's files.
 boot_inputs() {
-	local arch
-	arch=$(target_arch "$1")
-	printf '%s\n' "$(tool_version "$(arch_field "$arch" qemu)")" \
-		"$(files_id scripts/boot.sh scripts/lib/boot-target.sh scripts/lib/lib.sh \
-			"targets/$1.conf" "arches/$arch.conf")"
+	files_id scripts/boot.sh scripts/lib/boot-target.sh "targets/$1.conf" \
+		"arches/$(target_arch "$1").conf"
 }
 
 # The key of booting TARGET in MODE on the tree: all of the above.
@@ -87,7 +83,7 @@ for target in $targets; do
 	verdict_begin
 	if "$S/kernel.sh" "$arch" && "$S/guest.sh" "$arch"; then
 		record PASS "build:$kernel"
-		verdict_keep "$key"
+		! work_tree_is "$tip" || verdict_keep "$key"
 		built+="$arch "
 	else
 		record FAIL "build:$kernel"
@@ -107,11 +103,14 @@ for boot in "${pending[@]}"; do
 	key=$(tree_key "$target" "$mode")
 	binary=$(binary_key "$target" "$mode")
 	if verdict_replay "$binary"; then
-		verdict_alias "$binary" "$key"
+		! work_tree_is "$tip" || verdict_alias "$binary" "$key"
 		continue
 	fi
 	verdict_begin
-	"$S/lib/boot-target.sh" "$target" "$mode" || failed=1
-	verdict_keep "$binary" "$key"
+	if ! "$S/lib/boot-target.sh" "$target" "$mode"; then
+		failed=1
+	elif work_tree_is "$tip"; then
+		verdict_keep "$binary" "$key"
+	fi
 done
 exit "$failed"

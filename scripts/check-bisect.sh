@@ -37,18 +37,16 @@ build() {
 }
 
 # What a verdict at a commit depends on besides its tree, per architecture:
-# the scripts that build it, its kconfig fragments, its compiler.
+# the scripts that build it and its kconfig fragments (the tools are in
+# every key: verdicts.sh).
 declare -A inputs
 for arch in "$@"; do
-	if [ "$arch" = kunit ]; then
-		files=(scripts/check-bisect.sh scripts/lib/lib.sh)
-		cc=gcc
-	else
+	files=(scripts/check-bisect.sh)
+	if [ "$arch" != kunit ]; then
 		mapfile -t files < <(kernel_fragments "$arch" "${VARIANT:-}")
-		files+=(scripts/check-bisect.sh scripts/kernel.sh scripts/lib/lib.sh "arches/$arch.conf")
-		cc=$(arch_field "$arch" cross_compile)gcc
+		files+=(scripts/check-bisect.sh scripts/kernel.sh "arches/$arch.conf")
 	fi
-	inputs[$arch]="${VARIANT:-} $(files_id "${files[@]}") $(tool_version "$cc")"
+	inputs[$arch]="${VARIANT:-} $(files_id "${files[@]}")"
 done
 
 tip=$(git -C "$TREE" rev-parse HEAD)

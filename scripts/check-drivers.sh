@@ -115,49 +115,37 @@ fi
 checkout() { git -C "$src" checkout -q -f --detach "$1"; }
 
 # The key of ARCH's verdict on the tree TREE-ID: that tree and the base's
-# (its warnings are the reference), and what configures, builds and
-# judges it.
+# (its warnings are the reference), and the project's files that
+# configure, build and judge it (the compilers are in every key).
 drivers_key() {
 	verdict_key drivers "$1" "$2" "$base_tree" "${inputs[$1]}"
 }
 base_tree=$(git -C "$TREE" rev-parse "base^{tree}")
 declare -A inputs
 for arch in "${arches[@]}"; do
-	inputs[$arch]="$(files_id scripts/check-drivers.sh scripts/lib/lib.sh \
-		kconfig/drivers.config "kconfig/drivers-$arch.config" "arches/$arch.conf")
-$(tool_version "$(arch_field "$arch" cross_compile)gcc")"
+	inputs[$arch]=$(files_id scripts/check-drivers.sh kconfig/drivers.config \
+		"kconfig/drivers-$arch.config" "arches/$arch.conf")
 done
-
-# Which architectures have a commit without a verdict to reuse: only they
-# need their base built.
 mapfile -t commits < <(git -C "$TREE" rev-list --reverse base..series)
-declare -A judge
-for commit in "${commits[@]}"; do
-	tree=$(git -C "$TREE" rev-parse "$commit^{tree}")
-	for arch in "${arches[@]}"; do
-		[ "${REUSE_VERDICTS:-0}" = 1 ] && verdict_valid "$(drivers_key "$arch" "$tree")" ||
-			judge[$arch]=1
-	done
-done
-
 mkdir -p "$logs"
 rm -f "$logs"/*
 failed=0
 broken=" "
+based=" "
 checked_out=
-for arch in "${arches[@]}"; do
+
+# Configure ARCH and build it at the base, the reference of its warnings:
+# once per run, before the first commit it judges.
+# Usage: build_base ARCH
+build_base() {
+	local arch=$1 log=$logs/$1-base.log key
 	key=$(drivers_key "$arch" "$base_tree")
-	if [ -z "${judge[$arch]:-}" ] && verdict_replay "$key"; then
-		continue
-	fi
-	if [ "$checked_out" != base ]; then
-		checkout base
-		checked_out=base
-	fi
+	based+="$arch "
+	checkout base
+	checked_out=base
 	info "configuring $arch (allnoconfig + kconfig/drivers.config + kconfig/drivers-$arch.config)"
 	configure "$arch"
-	info "$arch: building drivers/iommu/ at the base (log: $logs/$arch-base.log)"
-	log=$logs/$arch-base.log
+	info "$arch: building drivers/iommu/ at the base (log: $log)"
 	verdict_begin
 	if build "$arch" "$log"; then
 		warnings "$arch" "$log"
@@ -171,7 +159,7 @@ for arch in "${arches[@]}"; do
 		broken+="$arch "
 		failed=1
 	fi
-done
+}
 
 n=0
 reused=0
@@ -183,12 +171,13 @@ for commit in "${commits[@]}"; do
 		name=$(printf 'drivers:%s:%04d %s' "$arch" "$n" "$subject")
 		log=$(printf '%s/%s-%04d.log' "$logs" "$arch" "$n")
 		key=$(drivers_key "$arch" "$tree")
-		if [[ $broken == *" $arch "* ]]; then
-			record SKIP "$name" "the base does not build for $arch"
+		if [[ $broken != *" $arch "* ]] && verdict_replay "$key" "$name"; then
+			reused=$((reused + 1))
 			continue
 		fi
-		if verdict_replay "$key" "$name"; then
-			reused=$((reused + 1))
+		[[ $based == *" $arch "* ]] || build_base "$arch"
+		if [[ $broken == *" $arch "* ]]; then
+			record SKIP "$name" "the base does not build for $arch"
 			continue
 		fi
 		if [ "$checked_out" != "$commit" ]; then
@@ -221,6 +210,13 @@ for commit in "${commits[@]}"; do
 			verdict_keep "$key"
 		fi
 	done
+done
+
+# An architecture whose every commit was reused reuses its base's verdict
+# too, if it can.
+for arch in "${arches[@]}"; do
+	[[ $based == *" $arch "* ]] || verdict_replay "$(drivers_key "$arch" "$base_tree")" ||
+		build_base "$arch"
 done
 
 elapsed=$((SECONDS - start))

@@ -40,21 +40,20 @@ editor_leftovers() {
 		grep -E '^#|interactive rebase in progress|will be ignored, and an empty message' || true
 }
 
-# A patch's verdict is kept under its text without the first line (the
-# commit id, which a respin of an earlier patch changes), the work tree's
-# scripts/ and MAINTAINERS, and this script.
+# A patch's verdict is kept under its text without its first line, the
+# work tree's tree (checkpatch.pl, spdxcheck.py, MAINTAINERS and what else
+# they read) and this script.
 tip=$(work_tree_id)
-tools=$(git -C "$TREE" rev-parse "$tip:scripts" "$tip:MAINTAINERS")
-script_id=$(files_id scripts/checkpatch.sh scripts/lib/lib.sh)
+script_id=$(files_id scripts/checkpatch.sh)
 
 # checkpatch runs scripts/spdxcheck.py, which needs the ply and git modules
 # of Debian's python3 (python3-ply, python3-git), not another python3.
 failed=0
+declare -A passed
 for patch in "$TOP"/series/[0-9][0-9][0-9][0-9]-*.patch; do
 	name=$(basename "$patch")
 	[ "$name" != 0000-cover-letter.patch ] || continue
-	key=$(verdict_key checkpatch "$(tail -n +2 "$patch" | sha256sum)" "$tools" "$script_id")
-	verdict_begin
+	key=$(verdict_key checkpatch "$(tail -n +2 "$patch" | sha256sum)" "$tip" "$script_id")
 	! verdict_replay "$key" "checkpatch:$name" || continue
 	orphans=$(unmaintained "$patch")
 	leftovers=$(editor_leftovers "$patch")
@@ -62,7 +61,7 @@ for patch in "$TOP"/series/[0-9][0-9][0-9][0-9]-*.patch; do
 		--show-types --ignore FILE_PATH_CHANGES,UNKNOWN_COMMIT_ID "$patch" 2>&1) &&
 		[ -z "$orphans" ] && [ -z "$leftovers" ]; then
 		record PASS "checkpatch:$name"
-		verdict_keep "$key"
+		passed[$key]=$name
 	else
 		[ -z "$orphans" ] || out+=$'\n'"added files no IOMMU SUBSYSTEM or VFIO DRIVER entry in MAINTAINERS covers: $orphans"
 		[ -z "$leftovers" ] || out+=$'\n'"commit message: git's editor left text in it: $(echo "$leftovers" | head -n 1)"
@@ -71,4 +70,11 @@ for patch in "$TOP"/series/[0-9][0-9][0-9][0-9]-*.patch; do
 		failed=1
 	fi
 done
+
+# Kept if the tree checkpatch read did not change meanwhile.
+if [ ${#passed[@]} -gt 0 ] && work_tree_is "$tip"; then
+	for key in "${!passed[@]}"; do
+		verdict_store "$key" "PASS checkpatch:${passed[$key]}"
+	done
+fi
 exit "$failed"

@@ -4,16 +4,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib/lib.sh"
 
-packages=(
-	bc bison flex cpio xz-utils ccache make kmod openssl
-	libelf-dev libssl-dev python3 python3-ply python3-git git perl
-	python3-sphinx graphviz shellcheck
-)
-# Each architecture's compilers, C library and QEMU (arches/*.conf)
-for arch in $(list_arches all); do
-	# shellcheck disable=SC2207 # one package per word
-	packages+=($(arch_field "$arch" cross_packages) $(arch_field "$arch" qemu_package))
-done
+mapfile -t packages < <(project_packages)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -49,7 +49,7 @@ run_suites() {
 		"$(cat "$uml/linux" "$uml/.config" | sha256sum)" \
 		"$(git -C "$TREE" rev-parse "$tip:tools/testing/kunit")")
 	if verdict_replay "$binary"; then
-		verdict_alias "$binary" "$key"
+		! work_tree_is "$tip" || verdict_alias "$binary" "$key"
 		return 0
 	fi
 	verdict_begin
@@ -124,14 +124,14 @@ PY
 		failed=1
 	fi
 	[ "$failed" -eq 0 ] || log_tail "$log"
-	verdict_keep "$binary" "$key"
+	! work_tree_is "$tip" || verdict_keep "$binary" "$key"
 	return "$failed"
 }
 
 # A suite's results are kept under the work tree's tree (or the UML kernel
-# built from it), the variant, this script and the compiler.
+# built from it), the variant and this script.
 tip=$(work_tree_id)
-inputs="$variant $(files_id scripts/kunit.sh scripts/lib/lib.sh kconfig/debug.config) $(tool_version gcc)"
+inputs="$variant $(files_id scripts/kunit.sh kconfig/debug.config)"
 failed=0
 for dir in "${KUNIT_DIRS[@]}"; do
 	run_suites "$dir" || failed=1

@@ -92,6 +92,19 @@ list_arches() {
 	done
 }
 
+# Print, one per line, the Debian packages the project needs (deps.sh):
+# tools, and each architecture's compilers, C library and QEMU.
+project_packages() {
+	local arch
+	printf '%s\n' bc bison flex cpio xz-utils ccache make kmod openssl \
+		libelf-dev libssl-dev python3 python3-ply python3-git git perl \
+		python3-sphinx graphviz shellcheck
+	for arch in $(list_arches all); do
+		# shellcheck disable=SC2046 # one package per word
+		printf '%s\n' $(arch_field "$arch" cross_packages) $(arch_field "$arch" qemu_package)
+	done
+}
+
 # Print the architecture TARGET boots (the arch= of targets/TARGET.conf);
 # an unknown target is an error.
 # Usage: target_arch TARGET

@@ -1,22 +1,44 @@
 # shellcheck shell=bash
 # The verdict cache: the results of a check kept under a key made of all the
-# check reads (git tree ids, the project's files, tool versions), so that a
+# check reads (git tree ids, the project's files, the tools), so that a
 # later run with the same key records them again instead of building or
 # booting. Sourced by lib.sh.
 #
-# Every check stores what it passed; only a run with REUSE_VERDICTS=1
-# (make check's default) takes them back, each result marked "cached".
-# A failure is never stored: it is judged again every time. An entry is
-# written aside and renamed into place; one that is not whole (a result
-# per line, then "end N" for its N results) is deleted and judged again.
+# Every check stores its results unless one of them failed; only a run with
+# REUSE_VERDICTS=1 (make check's default) takes them back, each result
+# marked "cached". A failure is never stored: it is judged again every
+# time. An entry is written aside and renamed into place; one that is not
+# whole (a result per line, then "end N" for its N results) is deleted and
+# judged again.
 
 VERDICTS=$BUILD/verdicts
 verdict_mark=0
 
-# Print the key of the PARTs: tree ids, files_id, tool_version, names.
+# What every key holds besides its own parts: the versions of the Debian
+# packages that build and run everything (compilers, binutils, C
+# libraries, QEMU, perl, python3, Sphinx), the host's kernel (UML and
+# QEMU run on it), and the code of lib.sh and of this file. Computed once
+# per make command and passed on to the scripts it runs.
+if [ -z "${VERDICT_CONTEXT:-}" ]; then
+	VERDICT_CONTEXT=$({
+		# shellcheck disable=SC2046 # one package per word
+		dpkg-query -W -f='${Package} ${Version}\n' $(project_packages) \
+			binutils gcc libc6-dev 2>&1 || true
+		uname -r
+		sha256sum "$TOP/scripts/lib/lib.sh" "$TOP/scripts/lib/verdicts.sh"
+	} | sha256sum | cut -d' ' -f1)
+	export VERDICT_CONTEXT
+fi
+
+# Print the key of the PARTs (tree ids, files_id, names), with the context
+# above and the environment variables that change a build or a boot.
 # Usage: verdict_key PART...
 verdict_key() {
-	printf '%s\n' "$@" | sha256sum | cut -d' ' -f1
+	{
+		printf '%s\n' "$VERDICT_CONTEXT" "$@"
+		env | grep -E '^(KCFLAGS|KCPPFLAGS|KAFLAGS|KBUILD_[A-Z_]+|LLVM[A-Z_]*|BOOT_TIMEOUT|KERNEL_TARGETS)=' |
+			LC_ALL=C sort || true
+	} | sha256sum | cut -d' ' -f1
 }
 
 # Print one id for the contents of FILEs, paths relative to the project
@@ -26,27 +48,34 @@ files_id() {
 	(cd "$TOP" && sha256sum -- "$@") | sha256sum | cut -d' ' -f1
 }
 
-# Print the first line of "COMMAND --version", for a key.
-# Usage: tool_version COMMAND
-tool_version() {
-	"$1" --version 2>&1 | head -n 1
-}
-
 # Print the id of the tree that the work tree (build/linux) holds: HEAD's,
-# or with changes not committed, one written from them through a
-# temporary index, so that no verdict is kept under a tree it did not
-# judge.
+# or with changes not committed (untracked files too), one written from
+# them through a temporary index, so that no verdict is kept under a tree
+# it did not judge.
 work_tree_id() {
-	local index
-	if [ -z "$(git -C "$TREE" status --porcelain)" ]; then
+	local index id status=0
+	if [ -z "$(git -C "$TREE" status --porcelain --untracked-files=all)" ]; then
 		git -C "$TREE" rev-parse "HEAD^{tree}"
 		return
 	fi
 	index=$(mktemp)
 	cp "$(git -C "$TREE" rev-parse --absolute-git-dir)/index" "$index"
-	GIT_INDEX_FILE=$index git -C "$TREE" add -A &&
-		GIT_INDEX_FILE=$index git -C "$TREE" write-tree
+	id=$(GIT_INDEX_FILE=$index git -C "$TREE" add -A &&
+		GIT_INDEX_FILE=$index git -C "$TREE" write-tree) || status=$?
 	rm -f "$index"
+	if [ "$status" -ne 0 ] || [ -z "$id" ]; then
+		die "cannot write the tree of $TREE's changes"
+	fi
+	echo "$id"
+}
+
+# Succeed if the work tree still holds the tree TREE-ID: a verdict judged
+# from the work tree is kept only then (nobody changed it meanwhile).
+# Usage: work_tree_is TREE-ID
+work_tree_is() {
+	[ "$(work_tree_id)" = "$1" ] && return 0
+	warn "$TREE changed while it was being judged: its results are not kept"
+	return 1
 }
 
 verdict_entry() {
@@ -92,22 +121,30 @@ verdict_replay() {
 
 # Start a verdict: verdict_keep stores the results recorded after this.
 verdict_begin() {
-	verdict_mark=$(wc -l <"$RESULTS/results.txt" 2>/dev/null || echo 0)
+	verdict_mark=0
+	[ ! -f "$RESULTS/results.txt" ] || verdict_mark=$(wc -l <"$RESULTS/results.txt")
 }
 
 # Store the results recorded since verdict_begin under each KEY, unless one
 # of them failed or there are none.
 # Usage: verdict_keep KEY...
 verdict_keep() {
-	local new key entry
+	local new key
 	new=$(tail -n +"$((verdict_mark + 1))" "$RESULTS/results.txt" 2>/dev/null || true)
 	[ -n "$new" ] && ! grep -q '^FAIL ' <<<"$new" || return 0
 	for key in "$@"; do
-		entry=$(verdict_entry "$key")
-		mkdir -p "${entry%/*}"
-		{ printf '%s\n' "$new"; echo "end $(wc -l <<<"$new")"; } >"$entry.tmp.$$"
-		mv -f "$entry.tmp.$$" "$entry"
+		verdict_store "$key" "$new"
 	done
+}
+
+# Store RESULTS (lines as results.txt has them, none failed) under KEY.
+# Usage: verdict_store KEY RESULTS
+verdict_store() {
+	local entry
+	entry=$(verdict_entry "$1")
+	mkdir -p "${entry%/*}"
+	{ printf '%s\n' "$2"; echo "end $(wc -l <<<"$2")"; } >"$entry.tmp.$$"
+	mv -f "$entry.tmp.$$" "$entry"
 }
 
 # Store the entry of KEY under each NEW key too.
