@@ -55,62 +55,82 @@ binary_key() {
 		"$({ cat "$guest"; awk '$1 == "file" { print $3 }' "$guest" | xargs -r sha256sum; } | sha256sum)"
 }
 
-# The boots no verdict answers, as "TARGET MODE"; the kernels they need.
-pending=()
+# Which kernels a boot needs built: those of the boots that no verdict
+# answers under the tree.
 needed=" "
 for target in $targets; do
 	for mode in ${modes//,/ }; do
-		verdict_replay "$(tree_key "$target" "$mode")" && continue
-		pending+=("$target $mode")
-		needed+="$(target_arch "$target") "
+		verdict_cached "$(tree_key "$target" "$mode")" ||
+			needed+="$(target_arch "$target") "
 	done
 done
 
-# Each kernel is built if a boot needs it; if none does, its build's
-# verdict is reused with theirs.
+# Build the kernel and guest of ARCH and record it. Results are kept under
+# the tree only while the work tree holds it.
 failed=0
 broken=" "
 built=" "
-for target in $targets; do
-	arch=$(target_arch "$target")
-	[[ $built$broken != *" $arch "* ]] || continue
-	kernel=$arch${variant:+-$variant}
+same_tree=1
+build_arch() {
+	local arch=$1 key
 	key=$(verdict_key build "$(build_inputs "$arch")")
-	if [[ $needed != *" $arch "* ]] && verdict_replay "$key"; then
-		built+="$arch "
-		continue
-	fi
 	verdict_begin
 	if "$S/kernel.sh" "$arch" && "$S/guest.sh" "$arch"; then
-		record PASS "build:$kernel"
-		! work_tree_is "$tip" || verdict_keep "$key"
+		record PASS "build:$arch${variant:+-$variant}"
 		built+="$arch "
+		if work_tree_is "$tip"; then
+			verdict_keep "$key"
+		else
+			same_tree=0
+		fi
 	else
-		record FAIL "build:$kernel"
+		record FAIL "build:$arch${variant:+-$variant}"
 		broken+="$arch "
 		failed=1
 	fi
+}
+
+# Each kernel is built if a boot needs it; if none does, its build's
+# verdict is reused with theirs.
+reused=" "
+for target in $targets; do
+	arch=$(target_arch "$target")
+	[[ $built$broken$reused != *" $arch "* ]] || continue
+	if [[ $needed != *" $arch "* ]] && verdict_replay "$(verdict_key build "$(build_inputs "$arch")")"; then
+		reused+="$arch "
+	else
+		build_arch "$arch"
+	fi
 done
 
-for boot in "${pending[@]}"; do
-	read -r target mode <<<"$boot"
+for target in $targets; do
 	arch=$(target_arch "$target")
-	if [[ $broken == *" $arch "* ]]; then
-		record FAIL "$target${variant:+-$variant}:$mode:boot" "no $arch${variant:+-$variant} kernel to boot"
-		failed=1
-		continue
-	fi
-	key=$(tree_key "$target" "$mode")
-	binary=$(binary_key "$target" "$mode")
-	if verdict_replay "$binary"; then
-		! work_tree_is "$tip" || verdict_alias "$binary" "$key"
-		continue
-	fi
-	verdict_begin
-	if ! "$S/lib/boot-target.sh" "$target" "$mode"; then
-		failed=1
-	elif work_tree_is "$tip"; then
-		verdict_keep "$binary" "$key"
-	fi
+	for mode in ${modes//,/ }; do
+		key=$(tree_key "$target" "$mode")
+		if [[ $broken != *" $arch "* ]] && verdict_replay "$key"; then
+			continue
+		fi
+		# A verdict gone since the builds: the kernel in the build
+		# directory may be another tree's.
+		[[ $built$broken == *" $arch "* ]] || build_arch "$arch"
+		if [[ $broken == *" $arch "* ]]; then
+			record FAIL "$target${variant:+-$variant}:$mode:boot" "no $arch${variant:+-$variant} kernel to boot"
+			failed=1
+			continue
+		fi
+		binary=$(binary_key "$target" "$mode")
+		if verdict_replay "$binary"; then
+			[ "$same_tree" = 0 ] || ! work_tree_is "$tip" || verdict_alias "$binary" "$key"
+			continue
+		fi
+		verdict_begin
+		if ! "$S/lib/boot-target.sh" "$target" "$mode"; then
+			failed=1
+		elif [ "$same_tree" = 1 ] && work_tree_is "$tip"; then
+			verdict_keep "$binary" "$key"
+		else
+			verdict_keep "$binary"
+		fi
+	done
 done
 exit "$failed"

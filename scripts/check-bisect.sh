@@ -76,7 +76,7 @@ for commit in $(git -C "$TREE" rev-list --reverse base.."$tip"); do
 			record FAIL "$name"
 			failed=1
 		fi
-		verdict_keep "$key"
+		! work_tree_is "$tree" || verdict_keep "$key"
 	done
 done
 exit "$failed"

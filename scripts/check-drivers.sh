@@ -139,7 +139,7 @@ checked_out=
 # Usage: build_base ARCH
 build_base() {
 	local arch=$1 log=$logs/$1-base.log key
-	key=$(drivers_key "$arch" "$base_tree")
+	key=$(drivers_key "$arch" base)
 	based+="$arch "
 	checkout base
 	checked_out=base
@@ -215,7 +215,7 @@ done
 # An architecture whose every commit was reused reuses its base's verdict
 # too, if it can.
 for arch in "${arches[@]}"; do
-	[[ $based == *" $arch "* ]] || verdict_replay "$(drivers_key "$arch" "$base_tree")" ||
+	[[ $based == *" $arch "* ]] || verdict_replay "$(drivers_key "$arch" base)" ||
 		build_base "$arch"
 done
 

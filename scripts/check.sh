@@ -23,6 +23,8 @@ start=$SECONDS
 step() { info "[$((SECONDS - start)) s] $*"; }
 
 "$S/deps.sh"
+# The packages are part of every verdict's key: again, after deps.sh.
+verdict_context
 step "work tree"
 if ! "$S/tree.sh"; then
 	record FAIL "tree" "no work tree: see the error above"

@@ -14,30 +14,37 @@
 VERDICTS=$BUILD/verdicts
 verdict_mark=0
 
-# What every key holds besides its own parts: the versions of the Debian
-# packages that build and run everything (compilers, binutils, C
-# libraries, QEMU, perl, python3, Sphinx), the host's kernel (UML and
-# QEMU run on it), and the code of lib.sh and of this file. Computed once
-# per make command and passed on to the scripts it runs.
-if [ -z "${VERDICT_CONTEXT:-}" ]; then
-	VERDICT_CONTEXT=$({
-		# shellcheck disable=SC2046 # one package per word
-		dpkg-query -W -f='${Package} ${Version}\n' $(project_packages) \
-			binutils gcc libc6-dev 2>&1 || true
+# What every key holds besides its own parts: every Debian package
+# installed and its version (the compilers, binutils, C libraries, QEMU
+# and its firmware, perl, python3, Sphinx, and what they use), the host's
+# kernel (UML and QEMU run on it), and the code of lib.sh and of this
+# file. Computed by the first script of a command (check.sh again once
+# deps.sh has installed what was missing) and passed on to the scripts it
+# runs, not to another project's.
+verdict_context() {
+	VERDICT_CONTEXT="$TOP $({
+		dpkg-query -W -f='${Package}:${Architecture} ${Version}\n' | LC_ALL=C sort
 		uname -r
 		sha256sum "$TOP/scripts/lib/lib.sh" "$TOP/scripts/lib/verdicts.sh"
-	} | sha256sum | cut -d' ' -f1)
+	} | sha256sum | cut -d' ' -f1)"
 	export VERDICT_CONTEXT
-fi
+}
+[[ ${VERDICT_CONTEXT:-} == "$TOP "* ]] || verdict_context
 
 # Print the key of the PARTs (tree ids, files_id, names), with the context
-# above and the environment variables that change a build or a boot.
+# above and the environment that changes a build or a boot: the
+# variables kbuild, the selftests' makefiles and boot-target.sh read, and
+# the variables given to make on its command line (C=1, W=2, ...: make
+# passes them on to every make the scripts run), but for the project's
+# own (BUILD, VARIANT, ...: the keys hold what they select).
 # Usage: verdict_key PART...
 verdict_key() {
 	{
 		printf '%s\n' "$VERDICT_CONTEXT" "$@"
-		env | grep -E '^(KCFLAGS|KCPPFLAGS|KAFLAGS|KBUILD_[A-Z_]+|LLVM[A-Z_]*|BOOT_TIMEOUT|KERNEL_TARGETS)=' |
+		env | grep -E '^(K[A-Z]*FLAGS|KBUILD_[A-Z_]+|KCONFIG_[A-Z_]+|LLVM[A-Z_]*|(HOST|USER)?(C|CPP|LD)FLAGS|LOCALVERSION|INSTALL_[A-Z_]+|BOOT_TIMEOUT|KERNEL_TARGETS)=' |
 			LC_ALL=C sort || true
+		tr ' ' '\n' <<<"${MAKEFLAGS:-}" | grep '=' |
+			grep -v -E '^(--jobserver-[a-z]+|BUILD|ARCH|VARIANT|TARGETS|REUSE_VERDICTS|FORCE)=' || true
 	} | sha256sum | cut -d' ' -f1
 }
 
@@ -105,7 +112,7 @@ verdict_valid() {
 # Usage: verdict_replay KEY [NAME]
 verdict_replay() {
 	local key=$1 name=${2:-} line verdict test why
-	[ "${REUSE_VERDICTS:-0}" = 1 ] && verdict_valid "$key" || return 1
+	verdict_cached "$key" || return 1
 	while IFS= read -r line; do
 		[ "${line%% *}" != end ] || break
 		verdict=${line%% *}
@@ -142,21 +149,27 @@ verdict_keep() {
 verdict_store() {
 	local entry
 	entry=$(verdict_entry "$1")
-	mkdir -p "${entry%/*}"
-	{ printf '%s\n' "$2"; echo "end $(wc -l <<<"$2")"; } >"$entry.tmp.$$"
-	mv -f "$entry.tmp.$$" "$entry"
+	if ! { mkdir -p "${entry%/*}" &&
+		{ printf '%s\n' "$2" && echo "end $(wc -l <<<"$2")"; } >"$entry.tmp.$$" &&
+		mv -f "$entry.tmp.$$" "$entry"; } 2>/dev/null; then
+		rm -f "$entry.tmp.$$"
+		warn "verdict cache: could not write $entry: not kept"
+	fi
+}
+
+# Succeed if make check is to reuse verdicts and KEY has one.
+# Usage: verdict_cached KEY
+verdict_cached() {
+	[ "${REUSE_VERDICTS:-0}" = 1 ] && verdict_valid "$1"
 }
 
 # Store the entry of KEY under each NEW key too.
 # Usage: verdict_alias KEY NEW...
 verdict_alias() {
-	local from key entry
+	local from key
 	from=$(verdict_entry "$1")
 	shift
 	for key in "$@"; do
-		entry=$(verdict_entry "$key")
-		mkdir -p "${entry%/*}"
-		cp "$from" "$entry.tmp.$$"
-		mv -f "$entry.tmp.$$" "$entry"
+		verdict_store "$key" "$(sed '$d' "$from")"
 	done
 }
