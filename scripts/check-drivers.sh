@@ -105,13 +105,7 @@ done
        apt-get install ${missing[*]}   (or: make deps)"
 
 # A git worktree of $TREE of our own: the work tree is someone's desk.
-if ! [ -f "$src/.git" ] ||
-	! git -C "$TREE" worktree list --porcelain | grep -qxF "worktree $src"; then
-	rm -rf "$src"
-	git -C "$TREE" worktree prune
-	info "checking out base into a worktree of $TREE: $src"
-	git -C "$TREE" worktree add -q --detach "$src" base
-fi
+own_worktree "$src"
 checkout() { git -C "$src" checkout -q -f --detach "$1"; }
 
 # The key of ARCH's verdict on the tree TREE-ID: that tree and the base's

@@ -57,13 +57,7 @@ fi
 # a respin that changes one patch leaves every other file, and its time,
 # as it was, and make rebuilds only what the change touched.
 apply=$BUILD/apply
-if ! [ -f "$apply/.git" ] ||
-	! git -C "$TREE" worktree list --porcelain | grep -qxF "worktree $apply"; then
-	rm -rf "$apply"
-	git -C "$TREE" worktree prune
-	info "checking out base into a worktree of $TREE for git am: $apply"
-	git -C "$TREE" worktree add -q --detach "$apply" base
-fi
+own_worktree "$apply"
 git -C "$apply" am --abort >/dev/null 2>&1 || true
 git -C "$apply" checkout -q -f --detach base
 git -C "$apply" clean -q -fd

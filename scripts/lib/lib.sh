@@ -330,6 +330,20 @@ kunit_py() {
 		--jobs="$(nproc)" --make_options=CC="ccache gcc" "$@")
 }
 
+# Make DIR a detached git worktree of the work tree, at base, unless it is
+# one already; a stale one is pruned and made again.
+# Usage: own_worktree DIR
+own_worktree() {
+	local dir=$1
+	if ! [ -f "$dir/.git" ] ||
+		! git -C "$TREE" worktree list --porcelain | grep -qxF "worktree $dir"; then
+		rm -rf "$dir"
+		git -C "$TREE" worktree prune
+		info "checking out base into a worktree of $TREE: $dir"
+		git -C "$TREE" worktree add -q --detach "$dir" base
+	fi
+}
+
 require_tree() {
 	git -C "$TREE" rev-parse --verify -q refs/tags/base >/dev/null ||
 		die "no work tree at $TREE: run 'make tree' first"
