@@ -3,7 +3,9 @@
 # oldest first, so that a patch that only builds with a later one is caught.
 # "kunit" stands for the UML kernel with the KUnit suites, which builds the
 # test code that no guest kernel has. Builds are incremental (build/kernel-ARCH,
-# build/kunit/uml-*); the tree is left at the tip.
+# build/kunit/uml-*); the tree is left at the tip. A commit that changes
+# nothing a kernel's last passing build read (build_changes) passes without
+# a make: it builds the same kernel.
 # Usage: check-bisect.sh [ARCH|kunit...]   (default: every architecture in
 #        arches/ that boots, and kunit)
 set -euo pipefail
@@ -49,10 +51,21 @@ for arch in "$@"; do
 	inputs[$arch]="${VARIANT:-} $(files_id "${files[@]}")"
 done
 
+# The build directory of ARCH, for a kernel.
+declare -A out
+for arch in "$@"; do
+	[ "$arch" = kunit ] || out[$arch]=$(kernel_build_dir "$arch" "${VARIANT:-}")
+done
+
 tip=$(git -C "$TREE" rev-parse HEAD)
 branch=$(git -C "$TREE" rev-parse --abbrev-ref HEAD)
 trap 'git -C "$TREE" checkout -q "$branch"' EXIT
 
+# The commit whose passing build the build directory of ARCH holds, and
+# its number: a later commit that changes nothing this build reads
+# (build_changes) builds the same kernel, and passes without a make.
+# The UML kernels are always built: kunit.py reads the .kunitconfig too.
+declare -A held held_n
 failed=0
 n=0
 for commit in $(git -C "$TREE" rev-list --reverse base.."$tip"); do
@@ -63,20 +76,35 @@ for commit in $(git -C "$TREE" rev-list --reverse base.."$tip"); do
 		name=$(printf 'build:%s:%04d %s' "$arch" "$n" "$subject")
 		key=$(verdict_key bisect "$arch" "$tree" "${inputs[$arch]}")
 		! verdict_replay "$key" "$name" || continue
+		verdict_begin
+		if [ -n "${held[$arch]:-}" ] &&
+			! build_changes "${out[$arch]}" "$TREE" "${held[$arch]}" "$commit"; then
+			record PASS "$name" "$(printf 'nothing its build reads changed since %04d' "${held_n[$arch]}")"
+			verdict_keep "$key"
+			continue
+		fi
 		# Checked out only for a build: a commit whose verdicts are all
 		# reused leaves the tree's files, and their times, alone.
 		[ "$(git -C "$TREE" rev-parse HEAD)" = "$commit" ] ||
 			git -C "$TREE" checkout -q "$commit"
-		verdict_begin
+		passed=
 		if [ "$arch" = kunit ] && [ ! -f "$TREE/drivers/iommu/.kunitconfig" ]; then
 			record SKIP "$name" "no KUnit suite at this commit"
 		elif build "$arch"; then
 			record PASS "$name"
+			passed=1
 		else
 			record FAIL "$name"
 			failed=1
 		fi
-		! work_tree_is "$tree" || verdict_keep "$key"
+		held[$arch]=
+		if work_tree_is "$tree"; then
+			verdict_keep "$key"
+			if [ -n "$passed" ] && [ "$arch" != kunit ]; then
+				held[$arch]=$commit
+				held_n[$arch]=$n
+			fi
+		fi
 	done
 done
 exit "$failed"

@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # Compile drivers/iommu/ with every IOMMU driver enabled, W=1, for each
 # architecture with a kconfig/drivers-ARCH.config (allnoconfig plus
-# kconfig/drivers.config and that file), with Debian's cross compilers: first
-# at the base, then at every commit of the series, oldest first. A compile
-# error, or a warning that the base does not have, fails that commit on that
-# architecture.
+# kconfig/drivers.config and that file), with Debian's cross compilers, and
+# the other directories the series touches that arches/ARCH.conf names
+# (driver_dirs): first at the base, then at every commit of the series,
+# oldest first. A compile error, or a warning that the base does not have,
+# fails that commit on that architecture.
 # How: a private worktree (build/check-drivers/src) is checked out commit by
 # commit and every architecture keeps its build directory, so make rebuilds
-# what a patch touched. The drivers/iommu objects are deleted before each
-# build: ccache answers for the files that did not change and replays their
-# warnings, so every build lists all the warnings of drivers/iommu at that
-# commit. These are compared with the base's as multisets of
+# what a patch touched. The objects of those directories are deleted before
+# each build: ccache answers for the files that did not change and replays
+# their warnings, so every build lists all their warnings at that commit.
+# These are compared with the base's as multisets of
 # "file: warning: text [-Wflag]" lines (line and column numbers dropped).
+# A commit that changes nothing an architecture's last passing build read
+# (build_changes) passes there without a make: the same sources give the
+# same objects and the same warnings.
 # Usage: check-drivers.sh [ARCH...]   (default: every kconfig/drivers-*.config)
 set -euo pipefail
 . "$(dirname "$0")/lib/lib.sh"
@@ -26,9 +30,9 @@ src=$work/src
 logs=$work/logs
 # Paths under the checkout are hashed relative to it (see kernel.sh).
 export CCACHE_BASEDIR=$TOP
-# Written to a build's log between "make prepare" and "make drivers/iommu/":
-# only the warnings after it are compared.
-marker="#### check-drivers: drivers/iommu/"
+# Written to a build's log between "make prepare" and the make of the
+# directories: only the warnings after it are compared.
+marker="#### check-drivers: the directories"
 
 # kmake ARCH MAKE-ARGS...: make in ARCH's build directory, with the
 # compiler arches/ARCH.conf names.
@@ -62,24 +66,36 @@ did not make it into $work/$arch/.config (a missing dependency?):
 $lost"
 }
 
-# build ARCH LOG: make prepare, then compile all of drivers/iommu/ again
-# (ccache keeps that cheap).
-build() {
-	local arch=$1 log=$2 dir=$work/$1/drivers/iommu
-	[ ! -d "$dir" ] || find "$dir" -name '*.o' -delete
-	{ kmake "$arch" W=1 prepare && echo "$marker" &&
-		kmake "$arch" W=1 drivers/iommu/; } >"$log" 2>&1
+# The directories compiled for ARCH.
+driver_dirs() {
+	local dirs
+	dirs=$(arch_field "$1" driver_dirs)
+	echo "${dirs:-drivers/iommu/}"
 }
 
-# warnings ARCH LOG: the warnings of the drivers/iommu/ part of LOG as they
+# build ARCH LOG: make prepare, then compile all of ARCH's directories
+# again (ccache keeps that cheap).
+build() {
+	local arch=$1 log=$2 dir dirs
+	read -r -a dirs <<<"$(driver_dirs "$arch")"
+	for dir in "${dirs[@]}"; do
+		[ ! -d "$work/$arch/$dir" ] || find "$work/$arch/$dir" -name '*.o' -delete
+	done
+	{ kmake "$arch" W=1 prepare && echo "$marker" &&
+		kmake "$arch" W=1 "${dirs[@]}"; } >"$log" 2>&1
+}
+
+# warnings ARCH LOG: the warnings of the directories' part of LOG as they
 # were printed (.raw) and normalized (.warnings), line for line.
 warnings() {
 	build_warnings "$2" "$marker" "$src" "$work/$1" "${2%.log}.raw" >"${2%.log}.warnings"
 }
 
-# The driver objects that a build produced, for the log.
+# The objects that a build produced, for the log.
 objects() {
-	(cd "$work/$1" && find drivers/iommu -name '*.o' ! -name '*.mod.o' | sort |
+	local dirs
+	read -r -a dirs <<<"$(driver_dirs "$1")"
+	(cd "$work/$1" && find "${dirs[@]}" -name '*.o' ! -name '*.mod.o' | sort |
 		sed 's#^drivers/iommu/##' | tr '\n' ' ')
 }
 
@@ -127,6 +143,11 @@ failed=0
 broken=" "
 based=" "
 checked_out=
+# The commit whose passing build ARCH's build directory holds, and its
+# name (a number, or "the base"): a later commit that changes nothing this
+# build reads (build_changes) compiles the same objects with the same
+# warnings, and passes without a make.
+declare -A held held_n
 
 # Configure ARCH and build it at the base, the reference of its warnings:
 # once per run, before the first commit it judges.
@@ -139,7 +160,7 @@ build_base() {
 	checked_out=base
 	info "configuring $arch (allnoconfig + kconfig/drivers.config + kconfig/drivers-$arch.config)"
 	configure "$arch"
-	info "$arch: building drivers/iommu/ at the base (log: $log)"
+	info "$arch: building $(driver_dirs "$arch") at the base (log: $log)"
 	verdict_begin
 	if build "$arch" "$log"; then
 		warnings "$arch" "$log"
@@ -147,6 +168,8 @@ build_base() {
 		record PASS "drivers:$arch:base" \
 			"$(wc -l <"$logs/$arch-base.warnings") W=1 warnings, the reference"
 		verdict_keep "$key"
+		held[$arch]=$(git -C "$TREE" rev-parse base)
+		held_n[$arch]="the base"
 	else
 		record FAIL "drivers:$arch:base" "the base does not build: full log $log"
 		show_errors "$log"
@@ -174,11 +197,19 @@ for commit in "${commits[@]}"; do
 			record SKIP "$name" "the base does not build for $arch"
 			continue
 		fi
+		if [ -n "${held[$arch]:-}" ] &&
+			! build_changes "$work/$arch" "$src" "${held[$arch]}" "$commit"; then
+			verdict_begin
+			record PASS "$name" "nothing its build reads changed since ${held_n[$arch]}"
+			verdict_keep "$key"
+			continue
+		fi
+		held[$arch]=
 		if [ "$checked_out" != "$commit" ]; then
 			checkout "$commit"
 			checked_out=$commit
 		fi
-		info "$arch: building drivers/iommu/ at $(git -C "$TREE" log -1 --format=%h "$commit")"
+		info "$arch: building $(driver_dirs "$arch") at $(git -C "$TREE" log -1 --format=%h "$commit")"
 		if ! build "$arch" "$log"; then
 			record FAIL "$name" "does not build: full log $log"
 			show_errors "$log"
@@ -202,6 +233,8 @@ for commit in "${commits[@]}"; do
 			verdict_begin
 			record PASS "$name"
 			verdict_keep "$key"
+			held[$arch]=$commit
+			held_n[$arch]=$(printf '%04d' "$n")
 		fi
 	done
 done

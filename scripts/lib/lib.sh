@@ -7,7 +7,8 @@ TREE=$BUILD/linux
 # The pinned base alone, for the benchmarks' side-by-side builds.
 # shellcheck disable=SC2034 # used by the scripts that source this
 BASE_TREE=$BUILD/linux-base
-RESULTS=$BUILD/results
+# Where record() writes: a script may give a child its own (boot.sh).
+RESULTS=${RESULTS:-$BUILD/results}
 
 # The identity that import, git am and format-patch use, so that the same
 # series always yields the same commits and the same exported files.
@@ -237,6 +238,49 @@ build_warnings() {
 		{ print }' "$raw" |
 		sed -E -e 's#^([^: ]+):[0-9]+(:[0-9]+)?: #\1: #' \
 			-e 's#[+]0x[0-9a-f]+(/0x[0-9a-f]+)?##g'
+}
+
+# Succeed if the build in OUT, made from the source tree SRC at commit
+# FROM, may come out different at commit TO: if a path that changed
+# between them is one the build read, by make's own account (a path of SRC
+# that a .cmd file of OUT names: a source, a header, a script or table a
+# command ran on), or a path kbuild may read without naming it: a Makefile,
+# Kbuild or Kconfig file, scripts/, tools/ (objtool) or a new file (a
+# wildcard may pick it up). tools/testing/ and Documentation/ are never
+# read by a kernel build. Fails, "nothing changed", only when make would
+# rebuild nothing either.
+# Usage: build_changes OUT SRC FROM TO
+build_changes() {
+	local out=$1 src=$2 from=$3 to=$4 changed
+	changed=$(git -C "$src" diff --no-renames --name-status "$from" "$to" |
+		awk -F '\t' '$2 !~ /^(tools\/testing|Documentation)\// ||
+			$2 ~ /(^|\/)K(build|config)[^\/]*$/')
+	[ -n "$changed" ] || return 1
+	awk -F '\t' '$1 == "A" || $2 ~ /(^|\/)(Makefile|Kbuild|Kconfig)[^\/]*$/ ||
+		$2 ~ /^(scripts|tools)\// { found = 1 } END { exit !found }' <<<"$changed" &&
+		return 0
+	awk -F '\t' 'NR == FNR { read[$0] = 1; next }
+		($2 in read) { found = 1 } END { exit !found }' \
+		<(build_reads "$out" "$src") <(printf '%s\n' "$changed")
+}
+
+# Print the paths of the source tree SRC that the .cmd files of the build
+# directory OUT name, relative to SRC: absolute, or relative to OUT at the
+# start of a word or after "=", "," or "-I".
+# Usage: build_reads OUT SRC
+build_reads() {
+	local out=$1 src=$2
+	find "$out" -name '*.cmd' -print0 | xargs -0 -r cat |
+		awk -v a="$src/" -v b="$(realpath -m --relative-to="$out" "$src")/" '{
+			for (i = 1; i <= NF; i++) {
+				t = $i
+				if ((j = index(t, a)) > 0)
+					print substr(t, j + length(a))
+				else if ((j = index(t, b)) > 0 &&
+					(j == 1 || substr(t, j - 1, 1) ~ /[=,I]/))
+					print substr(t, j + length(b))
+			}
+		}' | LC_ALL=C sort -u
 }
 
 # Print the warnings of the file NEW (build_warnings) that the file OLD does
