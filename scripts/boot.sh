@@ -19,7 +19,9 @@ S=$TOP/scripts
 variant=${VARIANT:-}
 modes=${1:?usage: [VARIANT=...] boot.sh MODES [TARGET...]}
 shift
-targets=$(targets_or_all "$@")
+# Each target and mode once: two boots of one write the same log.
+targets=$(targets_or_all "$@" | awk '!seen[$0]++')
+modes=$(tr ',' '\n' <<<"$modes" | awk 'NF && !seen[$0]++' | paste -sd,)
 require_tree
 tip=$(work_tree_id)
 
@@ -104,17 +106,31 @@ for target in $targets; do
 done
 
 # The boots run side by side, BOOT_JOBS at a time (default: two per CPU:
-# a guest spends most of its time waiting for the edu device's DMA timer,
-# and four boots take 69 s on two CPUs where one takes 53), each with its
-# output and results kept aside until it is its turn: they are shown and
-# recorded in the order the boots started, as if they had run one after
-# the other.
+# a guest spends most of its time waiting for the edu device's DMA, which
+# QEMU completes on a 100 ms timer; four boots take 69 s on two CPUs where
+# one takes 53). Each runs in a session of its own, with its output and
+# results kept aside until the boots started before it are in: they are
+# shown and recorded in the order the boots started. Leaving (an error,
+# Ctrl-C) stops the boots still running.
 jobs=${BOOT_JOBS:-$(($(nproc) * 2))}
+[[ $jobs =~ ^[1-9][0-9]*$ ]] || die "BOOT_JOBS=$jobs: the number of boots to run at once, 1 or more"
 aside=$(mktemp -d "$BUILD/boots.XXXXXX")
-trap 'rm -rf "$aside"' EXIT
 pids=()
 keys=()
-done_boots=0
+declare -A exit_of
+ended=0
+recorded=0
+
+# shellcheck disable=SC2317 # run by the EXIT trap
+stop_boots() {
+	local pid
+	for pid in "${pids[@]}"; do
+		[ -n "${exit_of[$pid]:-}" ] || kill -TERM -- "-$pid" 2>/dev/null || true
+	done
+	wait || true
+	rm -rf "$aside"
+}
+trap stop_boots EXIT
 
 # Boot TARGET in MODE in the background; its results go under the keys
 # BINARY-KEY and TREE-KEY when it is their turn.
@@ -122,28 +138,35 @@ done_boots=0
 start_boot() {
 	local i=${#pids[@]}
 	mkdir -p "$aside/$i"
-	RESULTS=$aside/$i "$S/lib/boot-target.sh" "$1" "$2" >"$aside/$i/output" 2>&1 &
+	SERIES_RESULTS=$aside/$i setsid "$S/lib/boot-target.sh" "$1" "$2" \
+		>"$aside/$i/output" 2>&1 &
 	pids+=("$!")
 	keys+=("$3 $4")
 }
 
-# Wait for the oldest boot not finished, show its output and record its
-# results.
-finish_boot() {
-	local i=$done_boots binary key status=0
-	done_boots=$((i + 1))
-	wait "${pids[$i]}" || status=$?
-	cat "$aside/$i/output" >&2
-	read -r binary key <<<"${keys[$i]}"
-	verdict_begin
-	[ ! -f "$aside/$i/results.txt" ] || cat "$aside/$i/results.txt" >>"$RESULTS/results.txt"
-	if [ "$status" -ne 0 ]; then
-		failed=1
-	elif [ "$same_tree" = 1 ] && work_tree_is "$tip"; then
-		verdict_keep "$binary" "$key"
-	else
-		verdict_keep "$binary"
-	fi
+# Wait for one boot to end, then record those whose turn has come: show
+# each one's output, record its results and keep them under its keys.
+finish_boots() {
+	local pid status=0 binary key
+	wait -n -p pid || status=$?
+	exit_of[$pid]=$status
+	ended=$((ended + 1))
+	while [ "$recorded" -lt ${#pids[@]} ] && [ -n "${exit_of[${pids[$recorded]}]:-}" ]; do
+		status=${exit_of[${pids[$recorded]}]}
+		cat "$aside/$recorded/output" >&2
+		read -r binary key <<<"${keys[$recorded]}"
+		verdict_begin
+		[ ! -f "$aside/$recorded/results.txt" ] ||
+			cat "$aside/$recorded/results.txt" >>"$RESULTS/results.txt"
+		if [ "$status" -ne 0 ]; then
+			failed=1
+		elif [ "$same_tree" = 1 ] && work_tree_is "$tip"; then
+			verdict_keep "$binary" "$key"
+		else
+			verdict_keep "$binary"
+		fi
+		recorded=$((recorded + 1))
+	done
 }
 
 for target in $targets; do
@@ -166,11 +189,13 @@ for target in $targets; do
 			[ "$same_tree" = 0 ] || ! work_tree_is "$tip" || verdict_alias "$binary" "$key"
 			continue
 		fi
-		[ $((${#pids[@]} - done_boots)) -lt "$jobs" ] || finish_boot
+		while [ $((${#pids[@]} - ended)) -ge "$jobs" ]; do
+			finish_boots
+		done
 		start_boot "$target" "$mode" "$binary" "$key"
 	done
 done
-while [ "$done_boots" -lt ${#pids[@]} ]; do
-	finish_boot
+while [ "$recorded" -lt ${#pids[@]} ]; do
+	finish_boots
 done
 exit "$failed"

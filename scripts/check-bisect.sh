@@ -51,21 +51,26 @@ for arch in "$@"; do
 	inputs[$arch]="${VARIANT:-} $(files_id "${files[@]}")"
 done
 
-# The build directory of ARCH, for a kernel.
-declare -A out
+# The build directory of ARCH's kernel, and where check-bisect lists what
+# its last passing build read.
+declare -A out reads
 for arch in "$@"; do
-	[ "$arch" = kunit ] || out[$arch]=$(kernel_build_dir "$arch" "${VARIANT:-}")
+	[ "$arch" != kunit ] || continue
+	out[$arch]=$(kernel_build_dir "$arch" "${VARIANT:-}")
+	reads[$arch]=$BUILD/check-bisect/${out[$arch]##*/}.reads
 done
 
 tip=$(git -C "$TREE" rev-parse HEAD)
 branch=$(git -C "$TREE" rev-parse --abbrev-ref HEAD)
 trap 'git -C "$TREE" checkout -q "$branch"' EXIT
 
-# The commit whose passing build the build directory of ARCH holds, and
-# its number: a later commit that changes nothing this build reads
-# (build_changes) builds the same kernel, and passes without a make.
-# The UML kernels are always built: kunit.py reads the .kunitconfig too.
-declare -A held held_n
+# The commit whose passing build the build directory of ARCH holds: a
+# later commit that changes nothing this build read (build_changes, from
+# the list in build/check-bisect/) builds the same kernel, and
+# passes without a make. The UML kernels are always built: kunit.py reads
+# the .kunitconfig too.
+declare -A held
+mkdir -p "$BUILD/check-bisect"
 failed=0
 n=0
 for commit in $(git -C "$TREE" rev-list --reverse base.."$tip"); do
@@ -78,8 +83,8 @@ for commit in $(git -C "$TREE" rev-list --reverse base.."$tip"); do
 		! verdict_replay "$key" "$name" || continue
 		verdict_begin
 		if [ -n "${held[$arch]:-}" ] &&
-			! build_changes "${out[$arch]}" "$TREE" "${held[$arch]}" "$commit"; then
-			record PASS "$name" "$(printf 'nothing its build reads changed since %04d' "${held_n[$arch]}")"
+			! build_changes "${reads[$arch]}" "$TREE" "${held[$arch]}" "$commit"; then
+			record PASS "$name" "not built: it changes nothing the last build that passed read"
 			verdict_keep "$key"
 			continue
 		fi
@@ -102,7 +107,7 @@ for commit in $(git -C "$TREE" rev-list --reverse base.."$tip"); do
 			verdict_keep "$key"
 			if [ -n "$passed" ] && [ "$arch" != kunit ]; then
 				held[$arch]=$commit
-				held_n[$arch]=$n
+				build_reads "${out[$arch]}" "$TREE" >"${reads[$arch]}"
 			fi
 		fi
 	done

@@ -143,11 +143,18 @@ failed=0
 broken=" "
 based=" "
 checked_out=
-# The commit whose passing build ARCH's build directory holds, and its
-# name (a number, or "the base"): a later commit that changes nothing this
-# build reads (build_changes) compiles the same objects with the same
-# warnings, and passes without a make.
-declare -A held held_n
+# The commit whose passing build ARCH's build directory holds: a later
+# commit that changes nothing this build read (build_changes) compiles the
+# same objects with the same warnings, and passes without a make.
+declare -A held
+
+# Note that ARCH's build directory holds the passing build of COMMIT, and
+# what that build read.
+# Usage: hold ARCH COMMIT
+hold() {
+	held[$1]=$2
+	build_reads "$work/$1" "$src" >"$work/$1.reads"
+}
 
 # Configure ARCH and build it at the base, the reference of its warnings:
 # once per run, before the first commit it judges.
@@ -168,8 +175,7 @@ build_base() {
 		record PASS "drivers:$arch:base" \
 			"$(wc -l <"$logs/$arch-base.warnings") W=1 warnings, the reference"
 		verdict_keep "$key"
-		held[$arch]=$(git -C "$TREE" rev-parse base)
-		held_n[$arch]="the base"
+		hold "$arch" "$(git -C "$TREE" rev-parse base)"
 	else
 		record FAIL "drivers:$arch:base" "the base does not build: full log $log"
 		show_errors "$log"
@@ -198,9 +204,9 @@ for commit in "${commits[@]}"; do
 			continue
 		fi
 		if [ -n "${held[$arch]:-}" ] &&
-			! build_changes "$work/$arch" "$src" "${held[$arch]}" "$commit"; then
+			! build_changes "$work/$arch.reads" "$src" "${held[$arch]}" "$commit"; then
 			verdict_begin
-			record PASS "$name" "nothing its build reads changed since ${held_n[$arch]}"
+			record PASS "$name" "not built: it changes nothing the last build that passed read"
 			verdict_keep "$key"
 			continue
 		fi
@@ -233,8 +239,7 @@ for commit in "${commits[@]}"; do
 			verdict_begin
 			record PASS "$name"
 			verdict_keep "$key"
-			held[$arch]=$commit
-			held_n[$arch]=$(printf '%04d' "$n")
+			hold "$arch" "$commit"
 		fi
 	done
 done

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Everything 'make check' runs: the tree from series/, shellcheck on the
 # scripts, checkpatch, the documentation, every IOMMU driver compiled at
-# every patch (check-drivers.sh, which compiles the KUnit suite too), a
+# every patch (check-drivers.sh, which compiles the KUnit suite, VFIO on
+# x86_64 and s390's PCI code too), a
 # build of every patch for x86_64, the arm64 kernel, every QEMU target
 # booted twice (translated and iommu.passthrough=1), KUnit, KUnit and the
 # vtd target on the debug kernels (check-debug.sh), and vtd and smmuv3
@@ -40,7 +41,7 @@ step "checkpatch --strict on every patch"
 step "documentation: Documentation/iommu/ and kernel-doc"
 "$S/docs.sh" || true
 
-step "every IOMMU driver, W=1, at every patch, on five architectures"
+step "every IOMMU driver (and VFIO, s390 PCI), W=1, at every patch, on five architectures"
 "$S/check-drivers.sh" || true
 
 step "x86_64 build of every patch"

@@ -7,8 +7,9 @@ TREE=$BUILD/linux
 # The pinned base alone, for the benchmarks' side-by-side builds.
 # shellcheck disable=SC2034 # used by the scripts that source this
 BASE_TREE=$BUILD/linux-base
-# Where record() writes: a script may give a child its own (boot.sh).
-RESULTS=${RESULTS:-$BUILD/results}
+# Where record() writes: a script may give a child its own in
+# SERIES_RESULTS (boot.sh, to run boots side by side).
+RESULTS=${SERIES_RESULTS:-$BUILD/results}
 
 # The identity that import, git am and format-patch use, so that the same
 # series always yields the same commits and the same exported files.
@@ -140,8 +141,10 @@ targets_or_all() {
 # shellcheck disable=SC2034 # boot_failure: for the caller
 run_qemu() {
 	local log=$1 qemu_log=$2 timeout=$3 status=0 start=$SECONDS bad
+	# --foreground: QEMU stays in the caller's process group, so that
+	# stopping the group (boot.sh leaving, Ctrl-C) stops QEMU too.
 	# shellcheck disable=SC2154 # qemu: arches/*.conf
-	timeout --kill-after=10 "$timeout" "$qemu" "${qemu_args[@]}" </dev/null \
+	timeout --foreground --kill-after=10 "$timeout" "$qemu" "${qemu_args[@]}" </dev/null \
 		>"$log" 2>"$qemu_log" || status=$?
 	info "QEMU exited with $status after $((SECONDS - start)) s"
 	sed -i 's/\r$//' "$log"
@@ -240,47 +243,42 @@ build_warnings() {
 			-e 's#[+]0x[0-9a-f]+(/0x[0-9a-f]+)?##g'
 }
 
-# Succeed if the build in OUT, made from the source tree SRC at commit
-# FROM, may come out different at commit TO: if a path that changed
-# between them is one the build read, by make's own account (a path of SRC
-# that a .cmd file of OUT names: a source, a header, a script or table a
-# command ran on), or a path kbuild may read without naming it: a Makefile,
-# Kbuild or Kconfig file, scripts/, tools/ (objtool) or a new file (a
-# wildcard may pick it up). tools/testing/ and Documentation/ are never
-# read by a kernel build. Fails, "nothing changed", only when make would
-# rebuild nothing either.
-# Usage: build_changes OUT SRC FROM TO
+# Succeed if a build made from the source tree SRC at commit FROM may come
+# out different at commit TO, READS being what it read (build_reads): if
+# a path that changed between them is one of those, or one kbuild reads
+# without a .cmd file naming it: a Makefile, Kbuild or Kconfig file,
+# scripts/, tools/ (objtool) but tools/testing/, a configs/ directory
+# (tinyconfig's fragments), a localversion file, or a file the commit adds
+# (a wildcard may pick it up). tools/testing/ and Documentation/ but
+# their Kconfig files are never read by a kernel build. Succeeds too when
+# READS is empty or missing: what was read is not known.
+# Usage: build_changes READS SRC FROM TO
 build_changes() {
-	local out=$1 src=$2 from=$3 to=$4 changed
-	changed=$(git -C "$src" diff --no-renames --name-status "$from" "$to" |
+	local reads=$1 src=$2 from=$3 to=$4 changed
+	[ -s "$reads" ] || return 0
+	changed=$(git -C "$src" -c core.quotePath=false diff --no-renames \
+		--name-status "$from" "$to" |
 		awk -F '\t' '$2 !~ /^(tools\/testing|Documentation)\// ||
 			$2 ~ /(^|\/)K(build|config)[^\/]*$/')
 	[ -n "$changed" ] || return 1
 	awk -F '\t' '$1 == "A" || $2 ~ /(^|\/)(Makefile|Kbuild|Kconfig)[^\/]*$/ ||
-		$2 ~ /^(scripts|tools)\// { found = 1 } END { exit !found }' <<<"$changed" &&
-		return 0
+		$2 ~ /^(scripts|tools)\/|(^|\/)configs\/|^(localversion|\.scmversion)/ {
+			found = 1 } END { exit !found }' <<<"$changed" && return 0
 	awk -F '\t' 'NR == FNR { read[$0] = 1; next }
 		($2 in read) { found = 1 } END { exit !found }' \
-		<(build_reads "$out" "$src") <(printf '%s\n' "$changed")
+		"$reads" <(printf '%s\n' "$changed")
 }
 
 # Print the paths of the source tree SRC that the .cmd files of the build
-# directory OUT name, relative to SRC: absolute, or relative to OUT at the
-# start of a word or after "=", "," or "-I".
+# directory OUT name, relative to SRC (build-reads.awk), once each.
 # Usage: build_reads OUT SRC
 build_reads() {
-	local out=$1 src=$2
+	local out src
+	out=$(realpath -m "$1")
+	src=$(realpath "$2")
 	find "$out" -name '*.cmd' -print0 | xargs -0 -r cat |
-		awk -v a="$src/" -v b="$(realpath -m --relative-to="$out" "$src")/" '{
-			for (i = 1; i <= NF; i++) {
-				t = $i
-				if ((j = index(t, a)) > 0)
-					print substr(t, j + length(a))
-				else if ((j = index(t, b)) > 0 &&
-					(j == 1 || substr(t, j - 1, 1) ~ /[=,I]/))
-					print substr(t, j + length(b))
-			}
-		}' | LC_ALL=C sort -u
+		awk -v abs="$src/" -v rel="$(realpath -m --relative-to="$out" "$src")/" \
+			-f "$TOP/scripts/lib/build-reads.awk" | LC_ALL=C sort -u
 }
 
 # Print the warnings of the file NEW (build_warnings) that the file OLD does

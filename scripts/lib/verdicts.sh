@@ -36,7 +36,8 @@ verdict_context() {
 # variables kbuild, the selftests' makefiles and boot-target.sh read, and
 # the variables given to make on its command line (C=1, W=2, ...: make
 # passes them on to every make the scripts run), but for the project's
-# own (BUILD, VARIANT, ...: the keys hold what they select).
+# own (BUILD, VARIANT, ...: the keys hold what they select; BOOT_JOBS
+# changes no result).
 # Usage: verdict_key PART...
 verdict_key() {
 	{
@@ -44,7 +45,7 @@ verdict_key() {
 		env | grep -E '^(K[A-Z]*FLAGS|KBUILD_[A-Z_]+|KCONFIG_[A-Z_]+|LLVM[A-Z_]*|(HOST|USER)?(C|CPP|LD)FLAGS|LOCALVERSION|INSTALL_[A-Z_]+|BOOT_TIMEOUT|KERNEL_TARGETS)=' |
 			LC_ALL=C sort || true
 		tr ' ' '\n' <<<"${MAKEFLAGS:-}" | grep '=' |
-			grep -v -E '^(--jobserver-[a-z]+|BUILD|ARCH|VARIANT|TARGETS|REUSE_VERDICTS|FORCE)=' || true
+			grep -v -E '^(--jobserver-[a-z]+|BUILD|ARCH|VARIANT|TARGETS|REUSE_VERDICTS|FORCE|BOOT_JOBS)=' || true
 	} | sha256sum | cut -d' ' -f1
 }
 
