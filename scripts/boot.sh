@@ -108,57 +108,86 @@ done
 # The boots run side by side, BOOT_JOBS at a time (default: two per CPU:
 # a guest spends most of its time waiting for the edu device's DMA, which
 # QEMU completes on a 100 ms timer; four boots take 69 s on two CPUs where
-# one takes 53). Each runs in a session of its own, with its output and
-# results kept aside until the boots started before it are in: they are
-# shown and recorded in the order the boots started. Leaving (an error,
-# Ctrl-C) stops the boots still running.
+# one takes 53). Each runs in a session of its own and writes its exit
+# status, output and results aside; they are shown and recorded once the
+# boots started before it are in, in the order the boots started. Leaving
+# (an error, Ctrl-C) stops the boots still running.
 jobs=${BOOT_JOBS:-$(($(nproc) * 2))}
 [[ $jobs =~ ^[1-9][0-9]*$ ]] || die "BOOT_JOBS=$jobs: the number of boots to run at once, 1 or more"
 aside=$(mktemp -d "$BUILD/boots.XXXXXX")
 pids=()
+names=()
 keys=()
-declare -A exit_of
-ended=0
 recorded=0
 
 # shellcheck disable=SC2317 # run by the EXIT trap
 stop_boots() {
-	local pid
-	for pid in "${pids[@]}"; do
-		[ -n "${exit_of[$pid]:-}" ] || kill -TERM -- "-$pid" 2>/dev/null || true
+	local i
+	for ((i = recorded; i < ${#pids[@]}; i++)); do
+		ended "$i" || kill -TERM -- "-${pids[$i]}" 2>/dev/null ||
+			kill -TERM "${pids[$i]}" 2>/dev/null || true
 	done
 	wait || true
 	rm -rf "$aside"
 }
 trap stop_boots EXIT
 
-# Boot TARGET in MODE in the background; its results go under the keys
-# BINARY-KEY and TREE-KEY when it is their turn.
+# Boot TARGET in MODE in the background, as boot number I
+# (${#pids[@]}); its results go under the keys BINARY-KEY and TREE-KEY.
 # Usage: start_boot TARGET MODE BINARY-KEY TREE-KEY
 start_boot() {
 	local i=${#pids[@]}
 	mkdir -p "$aside/$i"
-	SERIES_RESULTS=$aside/$i setsid "$S/lib/boot-target.sh" "$1" "$2" \
-		>"$aside/$i/output" 2>&1 &
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	SERIES_RESULTS=$aside/$i setsid bash -c '"$@"; echo $? >"$0"' "$aside/$i/status" \
+		"$S/lib/boot-target.sh" "$1" "$2" >"$aside/$i/output" 2>&1 &
 	pids+=("$!")
+	names+=("$1${variant:+-$variant}:$2:boot")
 	keys+=("$3 $4")
 }
 
-# Wait for one boot to end, then record those whose turn has come: show
-# each one's output, record its results and keep them under its keys.
-finish_boots() {
-	local pid status=0 binary key
-	wait -n -p pid || status=$?
-	exit_of[$pid]=$status
-	ended=$((ended + 1))
-	while [ "$recorded" -lt ${#pids[@]} ] && [ -n "${exit_of[${pids[$recorded]}]:-}" ]; do
-		status=${exit_of[${pids[$recorded]}]}
+# Succeed if boot I has ended (it wrote its exit status).
+ended() {
+	[ -s "$aside/$1/status" ]
+}
+
+# The number of boots started and not ended.
+running() {
+	local i n=0
+	for ((i = recorded; i < ${#pids[@]}; i++)); do
+		ended "$i" || n=$((n + 1))
+	done
+	echo "$n"
+}
+
+# Wait until a boot ends. bash forgets a background job that ended while
+# it ran other commands, so "wait -n" only wakes this up: the status files
+# say which boots ended, and a boot gone without one is marked so.
+await_end() {
+	local i
+	wait -n 2>/dev/null && return
+	for ((i = recorded; i < ${#pids[@]}; i++)); do
+		ended "$i" || kill -0 "${pids[$i]}" 2>/dev/null ||
+			echo unknown >"$aside/$i/status"
+	done
+}
+
+# Record the boots that ended, in the order they started, up to the first
+# one still running: show each one's output, record its results and keep
+# them under its keys. A boot that failed without recording a failure
+# (boot-target.sh died) fails with its exit status.
+record_ended() {
+	local status binary key
+	while [ "$recorded" -lt ${#pids[@]} ] && ended "$recorded"; do
+		status=$(cat "$aside/$recorded/status")
 		cat "$aside/$recorded/output" >&2
 		read -r binary key <<<"${keys[$recorded]}"
 		verdict_begin
 		[ ! -f "$aside/$recorded/results.txt" ] ||
 			cat "$aside/$recorded/results.txt" >>"$RESULTS/results.txt"
-		if [ "$status" -ne 0 ]; then
+		if [ "$status" != 0 ]; then
+			grep -q '^FAIL ' "$aside/$recorded/results.txt" 2>/dev/null ||
+				record FAIL "${names[$recorded]}" "boot-target.sh ended with status $status, recording no failure"
 			failed=1
 		elif [ "$same_tree" = 1 ] && work_tree_is "$tip"; then
 			verdict_keep "$binary" "$key"
@@ -177,8 +206,15 @@ for target in $targets; do
 			continue
 		fi
 		# A verdict gone since the builds: the kernel in the build
-		# directory may be another tree's.
-		[[ $built$broken == *" $arch "* ]] || build_arch "$arch"
+		# directory may be another tree's. Built once the boots running
+		# are in, not under them.
+		if [[ $built$broken != *" $arch "* ]]; then
+			while [ "$recorded" -lt ${#pids[@]} ]; do
+				ended "$recorded" || await_end
+				record_ended
+			done
+			build_arch "$arch"
+		fi
 		if [[ $broken == *" $arch "* ]]; then
 			record FAIL "$target${variant:+-$variant}:$mode:boot" "no $arch${variant:+-$variant} kernel to boot"
 			failed=1
@@ -189,13 +225,16 @@ for target in $targets; do
 			[ "$same_tree" = 0 ] || ! work_tree_is "$tip" || verdict_alias "$binary" "$key"
 			continue
 		fi
-		while [ $((${#pids[@]} - ended)) -ge "$jobs" ]; do
-			finish_boots
+		while [ "$(running)" -ge "$jobs" ]; do
+			await_end
+			record_ended
 		done
 		start_boot "$target" "$mode" "$binary" "$key"
+		record_ended
 	done
 done
 while [ "$recorded" -lt ${#pids[@]} ]; do
-	finish_boots
+	ended "$recorded" || await_end
+	record_ended
 done
 exit "$failed"

@@ -32,8 +32,8 @@ function fold(p,    n, i, k, part, kept, out) {
 	for (i = 1; i <= NF; i++) {
 		if ((j = index($i, abs)) > 0)
 			p = substr($i, j + length(abs))
-		else if ((j = index($i, rel)) > 0 &&
-			(j == 1 || substr($i, j - 1, 1) ~ /[=,I]/))
+		else if ((j = index($i, rel)) > 0 && (j == 1 ||
+			substr($i, j - 1, 1) ~ /[=,]/ || substr($i, j - 2, 2) == "-I"))
 			p = substr($i, j + length(rel))
 		else
 			continue

@@ -142,7 +142,8 @@ targets_or_all() {
 run_qemu() {
 	local log=$1 qemu_log=$2 timeout=$3 status=0 start=$SECONDS bad
 	# --foreground: QEMU stays in the caller's process group, so that
-	# stopping the group (boot.sh leaving, Ctrl-C) stops QEMU too.
+	# stopping the group (boot.sh leaving, Ctrl-C on a script that runs
+	# QEMU in the terminal's group) stops QEMU too.
 	# shellcheck disable=SC2154 # qemu: arches/*.conf
 	timeout --foreground --kill-after=10 "$timeout" "$qemu" "${qemu_args[@]}" </dev/null \
 		>"$log" 2>"$qemu_log" || status=$?
@@ -249,8 +250,8 @@ build_warnings() {
 # without a .cmd file naming it: a Makefile, Kbuild or Kconfig file,
 # scripts/, tools/ (objtool) but tools/testing/, a configs/ directory
 # (tinyconfig's fragments), a localversion file, or a file the commit adds
-# (a wildcard may pick it up). tools/testing/ and Documentation/ but
-# their Kconfig files are never read by a kernel build. Succeeds too when
+# (a wildcard may pick it up). tools/testing/ and Documentation/ are
+# never read by a kernel build, but for their Kconfig and Kbuild files. Succeeds too when
 # READS is empty or missing: what was read is not known.
 # Usage: build_changes READS SRC FROM TO
 build_changes() {
