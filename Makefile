@@ -25,7 +25,7 @@ $(error TARGET is not a variable of this Makefile: use TARGETS=$(TARGET))
 endif
 
 .PHONY: help deps tree export mbox checkpatch docs kernel guest boot run \
-	kunit lint check check-bisect check-drivers check-debug check-faults stress bench bench-check distro clean
+	kunit lint test-lib check check-bisect check-drivers check-debug check-faults stress bench bench-check distro clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -72,6 +72,10 @@ kunit: ## the KUnit suites on UML [VARIANT=debug]
 lint: deps ## shellcheck on every script
 	@rm -rf $(BUILD)/results
 	@$(S)/lint.sh; status=$$?; $(S)/lib/summary.sh; exit $$status
+
+test-lib: ## the tests of lib.sh's build_changes (what lets make check skip a build)
+	@rm -rf $(BUILD)/results
+	@$(S)/test-lib.sh; status=$$?; $(S)/lib/summary.sh; exit $$status
 
 check: ## everything; ends with "N passed, N failed, N skipped"
 	@$(S)/check.sh

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything 'make check' runs: the tree from series/, shellcheck on the
-# scripts, checkpatch, the documentation, every IOMMU driver compiled at
+# scripts, the tests of lib.sh's build_changes, checkpatch, the documentation, every IOMMU driver compiled at
 # every patch (check-drivers.sh, which compiles the KUnit suite, VFIO on
 # x86_64 and s390's PCI code too), a
 # build of every patch for x86_64, the arm64 kernel, every QEMU target
@@ -34,6 +34,9 @@ fi
 
 step "shellcheck on every script"
 "$S/lint.sh" || true
+
+step "tests of build_changes, which decides the builds make check skips"
+"$S/test-lib.sh" || true
 
 step "checkpatch --strict on every patch"
 "$S/checkpatch.sh" || true
