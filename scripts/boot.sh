@@ -26,12 +26,17 @@ require_tree
 tip=$(work_tree_id)
 
 # What builds the kernel and the guest of ARCH: the tree and the
-# project's files (the tools are in every key: verdicts.sh).
+# project's files (the tools are in every key: verdicts.sh), and where the
+# guest's VFIO client comes from Debian's packages of another architecture
+# (client.sh), apt's lists of those, which say what it downloads.
 build_inputs() {
-	local files
+	local files foreign
 	mapfile -t files < <(kernel_fragments "$1" "$variant")
 	printf '%s\n' "$tip" "$variant" "$(files_id "${files[@]}" scripts/kernel.sh \
-		scripts/guest.sh guest/init.c guest/bench.c distro.conf "arches/$1.conf")"
+		scripts/guest.sh scripts/client.sh guest/init.c guest/bench.c guest/qemu_vfio.c \
+		distro.conf "arches/$1.conf")"
+	foreign=$(arch_field "$1" client_debian_arch)
+	[ -z "$foreign" ] || cat /var/lib/apt/lists/*_binary-"$foreign"_Packages* | sha256sum
 }
 
 # What judges a boot of TARGET: the project's files.

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2154 # cross_compile: arches/*.conf
 # Build the guest of one architecture: guest/init.c and the tree's IOMMU
-# selftests as static binaries, packed into an initramfs with the kernel's
-# usr/gen_init_cpio, in guest-ARCH[-VARIANT]. Needs kernel.sh ARCH
-# [VARIANT] first (headers, tool). A kernel with modules (distro) gets them
+# selftests as static binaries, and where the architecture has a VFIO
+# client (client.sh), that QEMU and guest/qemu_vfio.c, which drives it,
+# packed into an initramfs with the kernel's usr/gen_init_cpio, in
+# guest-ARCH[-VARIANT]. Needs kernel.sh ARCH [VARIANT] first (headers,
+# tool). A kernel with modules (distro) gets them
 # in the guest's /modules, named in load order; the bench guest runs
 # guest/bench.c instead of the tests.
 # Usage: [VARIANT=...] guest.sh ARCH
@@ -28,15 +30,21 @@ mkdir -p "$out/tests" "$out/selftests" "$out/modules"
 log=$out/build.log
 cc=${cross_compile}gcc
 
+client=
+[ "$variant" = bench ] || [ -z "${client_qemu:-}" ] || client=$BUILD/client-$arch
+
 build_tests() {
 	if [ "$variant" = bench ]; then
 		"$cc" -static -O2 -Wall -Werror -isystem "$kernel/usr/include" \
 			-o "$out/tests/bench" "$TOP/$tests"
-	else
-		make -C "$TREE/$tests" OUTPUT="$out/selftests" \
-			CC="$cc" USERLDFLAGS=-static KHDR_INCLUDES="-isystem $kernel/usr/include" \
-			install INSTALL_PATH="$out/tests"
+		return
 	fi
+	make -C "$TREE/$tests" OUTPUT="$out/selftests" \
+		CC="$cc" USERLDFLAGS=-static KHDR_INCLUDES="-isystem $kernel/usr/include" \
+		install INSTALL_PATH="$out/tests"
+	[ -z "$client" ] ||
+		"$cc" -static -O2 -Wall -Werror -I"$TREE/$tests" -isystem "$kernel/usr/include" \
+			-o "$out/tests/qemu_vfio" "$TOP/guest/qemu_vfio.c" "$TREE/$tests/edu.c"
 }
 
 info "building the $arch guest: init and $tests"
@@ -44,6 +52,11 @@ if ! "$cc" -static -O2 -Wall -Werror -o "$out/init" "$TOP/guest/init.c" >"$log" 
 	! build_tests >>"$log" 2>&1; then
 	log_tail "$log"
 	die "$arch guest: build failed (full log: $log)"
+fi
+
+if [ -n "$client" ]; then
+	"$TOP/scripts/client.sh" "$arch"
+	cp "$client/version" "$out/client.version"
 fi
 
 # The kernel's modules, each after those it needs: modules.dep lists all of
@@ -66,11 +79,13 @@ fi
 	echo "nod /dev/console 0600 0 0 c 5 1"
 	echo "dir /proc 0755 0 0"
 	echo "dir /sys 0755 0 0"
+	echo "dir /tmp 1777 0 0"
 	echo "file /init $out/init 0755 0 0"
 	echo "dir /modules 0755 0 0"
 	find "$out/modules" -maxdepth 1 -type f -printf 'file /modules/%f %p 0644 0 0\n' | sort
 	echo "dir /tests 0755 0 0"
 	find "$out/tests" -maxdepth 1 -type f -perm -u+x -printf 'file /tests/%f %p 0755 0 0\n' | sort
+	[ -z "$client" ] || cat "$client/initramfs.list"
 } >"$out/initramfs.list"
 grep -q '^file /tests/' "$out/initramfs.list" ||
 	die "$arch guest: the selftests installed no test program into $out/tests"

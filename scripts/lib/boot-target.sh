@@ -142,4 +142,6 @@ if [ -n "$failure" ]; then
 	record FAIL "$name:boot" "$failure"
 	exit 1
 fi
-record PASS "$name:boot"
+# The boot's result names the guest's VFIO client, if it has one.
+client=$(cat "${initrd%/*}/client.version" 2>/dev/null || true)
+record PASS "$name:boot" ${client:+"VFIO client: $client"}

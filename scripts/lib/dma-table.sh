@@ -19,7 +19,7 @@ for mode in translated passthrough; do
 done
 
 echo
-echo "VFIO states (vfio_states: every device, every test):"
+echo "VFIO states (vfio_states, and qemu_vfio after each QEMU exit: every device, every test):"
 printf '%-12s %-14s %-14s %-7s %s\n' boot state address landed times
 for mode in translated passthrough; do
 	log=$BUILD/logs/$target-$mode.log
