@@ -36,7 +36,10 @@ build_inputs() {
 		scripts/guest.sh scripts/client.sh guest/init.c guest/bench.c guest/qemu_vfio.c \
 		distro.conf "arches/$1.conf")"
 	foreign=$(arch_field "$1" client_debian_arch)
-	[ -z "$foreign" ] || cat /var/lib/apt/lists/*_binary-"$foreign"_Packages* | sha256sum
+	[ -z "$foreign" ] && return
+	compgen -G "/var/lib/apt/lists/*_binary-${foreign}_Packages*" >/dev/null ||
+		die "apt has no lists of $foreign packages: run 'make deps' as root"
+	cat /var/lib/apt/lists/*_binary-"$foreign"_Packages* | sha256sum
 }
 
 # What judges a boot of TARGET: the project's files.

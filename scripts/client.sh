@@ -104,6 +104,14 @@ for file in "$client_qemu" $client_files; do
 	copy "$file"
 	! readelf -h "$root$file" >/dev/null 2>&1 || copy_needs "$file"
 done
+# Every program and library is built for QEMU's machine: a symlink that
+# led out of the unpacked packages into the host would show here.
+machine=$(readelf -h "$root$client_qemu" | sed -n 's/^ *Machine: *//p')
+while read -r file; do
+	other=$(readelf -h "$file" | sed -n 's/^ *Machine: *//p')
+	[ "$other" = "$machine" ] ||
+		die "$arch client: ${file#"$root"} is built for $other, QEMU for $machine"
+done < <(find "$root" -type f -exec sh -c 'readelf -h "$1" >/dev/null 2>&1 && echo "$1"' sh {} \;)
 echo "Debian $client_package $version" >"$out/version"
 
 (cd "$root" && find . -mindepth 1 -type d -printf 'dir /%P 0755 0 0\n' | sort &&

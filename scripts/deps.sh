@@ -1,43 +1,43 @@
 #!/usr/bin/env bash
-# Install the Debian packages the project needs; as root with apt, otherwise
-# list what is missing and stop.
+# Install the Debian packages the project needs, and add to apt's lists
+# the packages of the architectures whose VFIO client comes from Debian's
+# packages of theirs (client.sh); as root with apt, otherwise list what is
+# missing and stop.
 set -euo pipefail
 . "$(dirname "$0")/lib/lib.sh"
 
 mapfile -t packages < <(project_packages)
-
-# The VFIO clients of the architectures the host does not run come from
-# Debian's packages of theirs (client.sh): apt must list them.
-for foreign in $(for arch in $(list_arches boot); do arch_field "$arch" client_debian_arch; done | sort -u); do
-	dpkg --print-foreign-architectures | grep -qx "$foreign" && continue
-	[ "$(id -u)" -eq 0 ] ||
-		die "apt lists no $foreign packages, which the $foreign VFIO client comes from
-       as root: dpkg --add-architecture $foreign && apt-get update"
-	info "adding Debian's $foreign packages to apt's lists (for the VFIO client)"
-	log=$(mktemp)
-	if ! { dpkg --add-architecture "$foreign" && apt-get update -q; } >"$log" 2>&1; then
-		log_tail "$log"
-		die "could not add the $foreign packages to apt's lists"
-	fi
-	rm -f "$log"
-done
 
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
 		missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+foreign=()
+for a in $(for arch in $(list_arches boot); do arch_field "$arch" client_debian_arch; done | sort -u); do
+	dpkg --print-foreign-architectures | grep -qx "$a" &&
+		compgen -G "/var/lib/apt/lists/*_binary-${a}_Packages*" >/dev/null ||
+		foreign+=("$a")
+done
+[ ${#missing[@]} -eq 0 ] && [ ${#foreign[@]} -eq 0 ] && exit 0
 
-if [ "$(id -u)" -ne 0 ]; then
-	die "missing Debian packages: ${missing[*]}
-       install them as root: apt-get install ${missing[*]}"
+what=${missing[*]}
+add=
+if [ ${#foreign[@]} -gt 0 ]; then
+	what+="${what:+, and }the ${foreign[*]} packages in apt's lists (the VFIO client's)"
+	add="dpkg --add-architecture ${foreign[*]} && "
 fi
-info "installing Debian packages: ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+	die "missing: $what
+       as root: ${add}apt-get update${missing[*]:+ && apt-get install ${missing[*]}}"
+fi
+info "installing Debian packages: $what"
 log=$(mktemp)
-if ! { apt-get update -q && DEBIAN_FRONTEND=noninteractive \
-	apt-get install -y -q --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+if ! { for a in "${foreign[@]}"; do dpkg --add-architecture "$a"; done &&
+	apt-get update -q &&
+	{ [ ${#missing[@]} -eq 0 ] || DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -q --no-install-recommends "${missing[@]}"; }; } >"$log" 2>&1; then
 	log_tail "$log"
-	die "apt-get could not install: ${missing[*]}"
+	die "apt-get could not install: $what"
 fi
 rm -f "$log"
