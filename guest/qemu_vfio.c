@@ -775,13 +775,23 @@ TEST_F_TIMEOUT(qemu, edu_id_through_the_vfio_bar, TEST_TIMEOUT)
 	expect_released(_metadata, self, &self->alone, "after-quit");
 }
 
-TEST_F_TIMEOUT(qemu, dma_through_inner_ram_lands, TEST_TIMEOUT)
+/*
+ * One QEMU user of the device alone in its group, from start to exit:
+ * DMA through its machine's RAM lands, and the group is released.
+ */
+static void run_once(struct __test_metadata *_metadata,
+		     FIXTURE_DATA(qemu) *self)
 {
 	start(_metadata, &self->q, self->alone.edu, 1);
 	inner_enable(_metadata, &self->q, 0);
 	expect_inner_dma_lands(_metadata, &self->q, 0);
 	inner_quit(_metadata, &self->q);
 	expect_released(_metadata, self, &self->alone, "after-quit");
+}
+
+TEST_F_TIMEOUT(qemu, dma_through_inner_ram_lands, TEST_TIMEOUT)
+{
+	run_once(_metadata, self);
 }
 
 TEST_F_TIMEOUT(qemu, dma_to_unmapped_iova_does_not_land, TEST_TIMEOUT)
@@ -807,15 +817,8 @@ TEST_F_TIMEOUT(qemu, dma_to_unmapped_iova_does_not_land, TEST_TIMEOUT)
 
 TEST_F_TIMEOUT(qemu, second_run_claims_again, TEST_TIMEOUT)
 {
-	int run;
-
-	for (run = 0; run < 2; run++) {
-		start(_metadata, &self->q, self->alone.edu, 1);
-		inner_enable(_metadata, &self->q, 0);
-		expect_inner_dma_lands(_metadata, &self->q, 0);
-		inner_quit(_metadata, &self->q);
-		expect_released(_metadata, self, &self->alone, "after-quit");
-	}
+	run_once(_metadata, self);
+	run_once(_metadata, self);
 }
 
 TEST_F_TIMEOUT(qemu, shared_group_passed_together, TEST_TIMEOUT)
@@ -870,11 +873,7 @@ TEST_F_TIMEOUT(qemu, sigkill_with_dma_pending, TEST_TIMEOUT)
 		TH_LOG("%d times, the transfer was over before QEMU was killed",
 		       KILL_TRIES);
 	}
-	start(_metadata, &self->q, self->alone.edu, 1);
-	inner_enable(_metadata, &self->q, 0);
-	expect_inner_dma_lands(_metadata, &self->q, 0);
-	inner_quit(_metadata, &self->q);
-	expect_released(_metadata, self, &self->alone, "after-quit");
+	run_once(_metadata, self);
 }
 
 TEST_HARNESS_MAIN
