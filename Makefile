@@ -25,7 +25,7 @@ $(error TARGET is not a variable of this Makefile: use TARGETS=$(TARGET))
 endif
 
 .PHONY: help deps tree export mbox checkpatch docs kernel guest boot run \
-	kunit lint test-lib check check-bisect check-drivers check-debug check-faults stress bench bench-check distro clean
+	kunit lint test-lib check check-bisect check-drivers check-cocci check-debug check-faults stress bench bench-check distro clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -85,9 +85,13 @@ check-bisect: ## build every patch for every booting architecture in arches/ and
 	@$(S)/check-bisect.sh; \
 		$(S)/lib/summary.sh
 
-check-drivers: ## compile every IOMMU driver (W=1) at every patch on every architecture
+check-drivers: ## compile every IOMMU driver (W=1, sparse) at every patch on every architecture
 	@rm -rf $(BUILD)/results
 	@$(S)/check-drivers.sh; status=$$?; $(S)/lib/summary.sh; exit $$status
+
+check-cocci: ## coccicheck on the C files each patch changes
+	@rm -rf $(BUILD)/results
+	@$(S)/check-cocci.sh; status=$$?; $(S)/lib/summary.sh; exit $$status
 
 check-debug: ## KUnit and TARGETS (default all) on the debug kernels: KASAN, kmemleak, lockdep
 	@rm -rf $(BUILD)/results

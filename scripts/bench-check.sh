@@ -9,16 +9,17 @@
 #            line of code (a string the object file keeps), the later
 #            patches rebased over it: every commit from it on has a new tree.
 # The clone builds in its own build/ (not this project's BUILD), with a
-# compiler cache of its own (build/bench/ccache), emptied first. Each run must end with the same
-# "N passed, N failed, N skipped" line as the fresh one, which judged
-# everything; writes the times to bench/check-time.md.
+# compiler cache and a cache of sparse's and coccicheck's reports of its
+# own (build/bench/ccache, build/bench/checkers), emptied first. Each run
+# must end with the same "N passed, N failed, N skipped" line as the fresh
+# one, which judged everything; writes the times to bench/check-time.md.
 # Usage: bench-check.sh [PATCH]   (PATCH: a number in series/; the
 #        middle patch by default)
 set -euo pipefail
 . "$(dirname "$0")/lib/lib.sh"
 clone=$BUILD/bench/check-clone
 out=$TOP/bench/check-time.md
-export CCACHE_DIR=$BUILD/bench/ccache
+export CCACHE_DIR=$BUILD/bench/ccache CHECKER_CACHE=$BUILD/bench/checkers
 
 mapfile -t patches < <(find "$TOP/series" -name '[0-9][0-9][0-9][0-9]-*.patch' ! -name '0000-*' | sort)
 [ ${#patches[@]} -gt 0 ] || die "no patches in $TOP/series"
@@ -119,7 +120,7 @@ guest_builds() {
 }
 
 mkdir -p "$BUILD/bench"
-rm -rf "$clone" "$CCACHE_DIR"
+rm -rf "$clone" "$CCACHE_DIR" "$CHECKER_CACHE"
 git clone -q "$TOP" "$clone"
 fresh=$(time_check fresh)
 
@@ -153,7 +154,7 @@ empty at the start; "reused" counts the results that the verdict cache
 | run | wall time | result | reused | ccache hits / misses |
 |---|---|---|---|---|
 EOF2
-	row "fresh: clean clone, empty build/ and compiler cache" "$fresh"
+	row "fresh: clean clone, empty build/, compiler and checker caches" "$fresh"
 	row "message: one line added to the message of patch $n" "$message"
 	row "code: one line of code added to patch $n" "$code"
 } >"$out"

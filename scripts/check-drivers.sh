@@ -3,9 +3,10 @@
 # architecture with a kconfig/drivers-ARCH.config (allnoconfig plus
 # kconfig/drivers.config and that file), with Debian's cross compilers, and
 # the other directories the series touches that arches/ARCH.conf names
-# (driver_dirs): first at the base, then at every commit of the series,
-# oldest first. A compile error, or a warning that the base does not have,
-# fails that commit on that architecture.
+# (driver_dirs), with sparse checking every object (make C=1): first at the
+# base, then at every commit of the series, oldest first. A compile error,
+# or a warning or sparse report that the base does not have, fails that
+# commit on that architecture.
 # How: a private worktree (build/check-drivers/src) is checked out commit by
 # commit and every architecture keeps its build directory, so make rebuilds
 # what a patch touched. The objects of those directories are deleted before
@@ -13,6 +14,10 @@
 # their warnings, so every build lists all their warnings at that commit.
 # These are compared with the base's as multisets of
 # "file: warning: text [-Wflag]" lines (line and column numbers dropped).
+# sparse writes each object's report to a file of its own
+# (scripts/lib/sparse-cached.sh) and keeps it under a key of everything
+# the object's compile read, so it runs again only on the objects whose
+# inputs a patch changed; its reports are compared the same way.
 # A commit that changes nothing an architecture's last passing build read
 # (build_changes) passes there without a make: the same sources give the
 # same objects and the same warnings.
@@ -23,6 +28,7 @@ require_tree
 git -C "$TREE" rev-parse --verify -q refs/heads/series >/dev/null ||
 	die "no branch 'series' in $TREE: run 'make tree' first"
 command -v ccache >/dev/null || die "no ccache: run 'make deps' as root"
+command -v sparse >/dev/null || die "no sparse: run 'make deps' as root"
 
 start=$SECONDS
 work=$BUILD/check-drivers
@@ -30,6 +36,8 @@ src=$work/src
 logs=$work/logs
 # Paths under the checkout are hashed relative to it (see kernel.sh).
 export CCACHE_BASEDIR=$TOP
+# Where the checker keeps sparse's reports (scripts/lib/sparse-cached.sh).
+export SPARSE_CACHE=$CHECKER_CACHE/sparse
 # Written to a build's log between "make prepare" and the make of the
 # directories: only the warnings after it are compared.
 marker="#### check-drivers: the directories"
@@ -74,21 +82,33 @@ driver_dirs() {
 }
 
 # build ARCH LOG: make prepare, then compile all of ARCH's directories
-# again (ccache keeps that cheap).
+# again, sparse checking every object (ccache and the kept reports keep
+# that cheap).
 build() {
 	local arch=$1 log=$2 dir dirs
 	read -r -a dirs <<<"$(driver_dirs "$arch")"
 	for dir in "${dirs[@]}"; do
-		[ ! -d "$work/$arch/$dir" ] || find "$work/$arch/$dir" -name '*.o' -delete
+		[ ! -d "$work/$arch/$dir" ] ||
+			find "$work/$arch/$dir" \( -name '*.o' -o -name '*.o.sparse' \) -delete
 	done
 	{ kmake "$arch" W=1 prepare && echo "$marker" &&
-		kmake "$arch" W=1 "${dirs[@]}"; } >"$log" 2>&1
+		kmake "$arch" W=1 C=1 CHECK="$TOP/scripts/lib/sparse-cached.sh" \
+			"${dirs[@]}"; } >"$log" 2>&1
 }
 
-# warnings ARCH LOG: the warnings of the directories' part of LOG as they
-# were printed (.raw) and normalized (.warnings), line for line.
+# warnings ARCH LOG: the warnings of the directories' part of LOG and the
+# objects' sparse reports as they were printed (.raw, .sparse-raw) and
+# normalized (.warnings, .sparse), line for line.
 warnings() {
+	local dirs
+	read -r -a dirs <<<"$(driver_dirs "$1")"
 	build_warnings "$2" "$marker" "$src" "$work/$1" "${2%.log}.raw" >"${2%.log}.warnings"
+	sparse_reports "$src" "$work/$1" "${2%.log}.sparse-raw" "${dirs[@]}" >"${2%.log}.sparse"
+}
+
+# The number of lines of TEXT, 0 when it is empty. Usage: count_of TEXT
+count_of() {
+	if [ -z "$1" ]; then echo 0; else wc -l <<<"$1"; fi
 }
 
 # The objects that a build produced, for the log.
@@ -133,7 +153,8 @@ drivers_key() {
 base_tree=$(git -C "$TREE" rev-parse "base^{tree}")
 declare -A inputs
 for arch in "${arches[@]}"; do
-	inputs[$arch]=$(files_id scripts/check-drivers.sh kconfig/drivers.config \
+	inputs[$arch]=$(files_id scripts/check-drivers.sh scripts/lib/sparse-cached.sh \
+		kconfig/drivers.config \
 		"kconfig/drivers-$arch.config" "arches/$arch.conf")
 done
 mapfile -t commits < <(git -C "$TREE" rev-list --reverse base..series)
@@ -172,8 +193,8 @@ build_base() {
 	if build "$arch" "$log"; then
 		warnings "$arch" "$log"
 		info "$arch: compiled $(objects "$arch")"
-		record PASS "drivers:$arch:base" \
-			"$(wc -l <"$logs/$arch-base.warnings") W=1 warnings, the reference"
+		record PASS "drivers:$arch:base" "$(wc -l <"$logs/$arch-base.warnings") W=1 warnings" \
+			"and $(wc -l <"$logs/$arch-base.sparse") sparse reports, the reference"
 		verdict_keep "$key"
 		hold "$arch" "$(git -C "$TREE" rev-parse base)"
 	else
@@ -225,15 +246,19 @@ for commit in "${commits[@]}"; do
 		lost=$(lost_options "$arch")
 		warnings "$arch" "$log"
 		new=$(warnings_added "$logs/$arch-base.warnings" "${log%.log}.warnings")
+		new_sparse=$(warnings_added "$logs/$arch-base.sparse" "${log%.log}.sparse")
 		if [ -n "$lost" ]; then
 			record FAIL "$name" "options of kconfig/drivers*.config lost after the patch"
 			printf '%s\n' "$lost" | sed 's/^/  /' >&2
 			failed=1
-		elif [ -n "$new" ]; then
-			record FAIL "$name" "$(wc -l <<<"$new") new W=1 warnings: full log $log"
-			# Show the new warnings as printed, with their line numbers.
-			show_warnings <(printf '%s\n' "$new") "${log%.log}.warnings" \
-				"${log%.log}.raw" >&2
+		elif [ -n "$new" ] || [ -n "$new_sparse" ]; then
+			record FAIL "$name" "$(count_of "$new") new W=1 warnings," \
+				"$(count_of "$new_sparse") new sparse reports: full log $log"
+			# Show them as printed, with their line numbers.
+			[ -z "$new" ] || show_warnings <(printf '%s\n' "$new") \
+				"${log%.log}.warnings" "${log%.log}.raw" >&2
+			[ -z "$new_sparse" ] || show_warnings <(printf '%s\n' "$new_sparse") \
+				"${log%.log}.sparse" "${log%.log}.sparse-raw" >&2
 			failed=1
 		else
 			verdict_begin

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Everything 'make check' runs: the tree from series/, shellcheck on the
-# scripts, the tests of lib.sh's build_changes, checkpatch, the documentation, every IOMMU driver compiled at
+# scripts, the tests of lib.sh's build_changes, checkpatch, the
+# documentation, every IOMMU driver compiled and checked with sparse at
 # every patch (check-drivers.sh, which compiles the KUnit suite, VFIO on
-# x86_64 and s390's PCI code too), a
-# build of every patch for x86_64, the arm64 kernel, every QEMU target
-# booted twice (translated and iommu.passthrough=1), KUnit, KUnit and the
-# vtd target on the debug kernels (check-debug.sh), and vtd and smmuv3
-# with fault injection (check-faults.sh), where vfio_fail_nth fails each
-# allocation of VFIO's steps in turn. A failing step does not stop the
-# others; the summary's last line counts every result.
+# x86_64 and s390's PCI code too), coccicheck on the files each patch
+# changes (check-cocci.sh), a build of every patch for x86_64, the arm64
+# kernel, every QEMU target booted twice (translated and
+# iommu.passthrough=1), KUnit, KUnit and the vtd target on the debug
+# kernels (check-debug.sh), and vtd and smmuv3 with fault injection
+# (check-faults.sh), where vfio_fail_nth fails each allocation of VFIO's
+# steps in turn. A failing step does not stop the others; the summary's
+# last line counts every result.
 # A result whose inputs were judged before is taken from the verdict cache
 # (scripts/lib/verdicts.sh) unless REUSE_VERDICTS=0.
 set -euo pipefail
@@ -44,8 +46,11 @@ step "checkpatch --strict on every patch"
 step "documentation: Documentation/iommu/ and kernel-doc"
 "$S/docs.sh" || true
 
-step "every IOMMU driver (and VFIO, s390 PCI), W=1, at every patch, on five architectures"
+step "every IOMMU driver (and VFIO, s390 PCI), W=1 and sparse, at every patch, on five architectures"
 "$S/check-drivers.sh" || true
+
+step "coccicheck on the C files each patch changes"
+"$S/check-cocci.sh" || true
 
 step "x86_64 build of every patch"
 "$S/check-bisect.sh" x86_64 || true

@@ -10,6 +10,10 @@ BASE_TREE=$BUILD/linux-base
 # Where record() writes: a script may give a child its own in
 # SERIES_RESULTS (boot.sh, to run boots side by side).
 RESULTS=${SERIES_RESULTS:-$BUILD/results}
+# Where sparse's and coccicheck's reports are kept, under keys of what they
+# were made from: outside build/ like the compiler cache, so that a fresh
+# clone finds them (bench-check.sh gives its fresh run an empty one).
+CHECKER_CACHE=${CHECKER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/iommu-series-checkers}
 
 # The identity that import, git am and format-patch use, so that the same
 # series always yields the same commits and the same exported files.
@@ -100,7 +104,7 @@ project_packages() {
 	local arch
 	printf '%s\n' bc bison flex cpio xz-utils ccache make kmod openssl \
 		libelf-dev libssl-dev python3 python3-ply python3-git git perl \
-		python3-sphinx graphviz shellcheck
+		python3-sphinx graphviz shellcheck sparse coccinelle ocaml-nox
 	for arch in $(list_arches all); do
 		# shellcheck disable=SC2046 # one package per word
 		printf '%s\n' $(arch_field "$arch" cross_packages) $(arch_field "$arch" qemu_package)
@@ -226,20 +230,48 @@ show_errors() {
 }
 
 # Print the compiler warnings of a kernel build log that come after the
-# line MARKER, one per line as "file: warning: text [-Wflag]": paths made
-# relative to the source tree SRC (compilers print them relative to the
-# build directory OUT, or absolute), line and column numbers and symbol
-# offsets dropped, so that a warning matches itself across commits. RAW
-# receives the same warnings as printed, line for line.
+# line MARKER, one per line as "file: warning: text [-Wflag]"
+# (normalize_reports), so that a warning matches itself across commits.
+# RAW receives the same warnings as printed, line for line.
 # Usage: build_warnings LOG MARKER SRC OUT RAW
 build_warnings() {
-	local log=$1 marker=$2 src=$3 out=$4 raw=$5 rel
-	rel=$(realpath -m --relative-to="$out" "$src")
-	awk -v m="$marker" 'on && /: warning: /; $0 == m { on = 1 }' "$log" >"$raw"
+	awk -v m="$2" 'on && /: warning: /; $0 == m { on = 1 }' "$1" >"$5"
+	normalize_reports "$3" "$4" <"$5"
+}
+
+# Print the sparse reports of the objects under the DIRs of the build
+# directory OUT (the OBJECT.sparse files of scripts/lib/sparse-cached.sh),
+# in the objects' order, one per line as normalize_reports prints them: the
+# lines sparse continues a report with (the two types of a mismatch) are
+# joined to it. RAW receives them as printed, joined the same way.
+# Usage: sparse_reports SRC OUT RAW DIR...
+sparse_reports() {
+	local src=$1 out=$2 raw=$3
+	shift 3
+	(cd "$out" && find "$@" -name '*.o.sparse' | LC_ALL=C sort | xargs -r cat) |
+		awk '/^[^ :]+:[0-9]+:[0-9]+:    / && n {
+				sub(/^[^ :]+:[0-9]+:[0-9]+: +/, "")
+				last = last " | " $0
+				next
+			}
+			n { print last }
+			{ last = $0; n = 1 }
+			END { if (n) print last }' >"$raw"
+	normalize_reports "$src" "$out" <"$raw"
+}
+
+# Normalize the compiler's or sparse's reports on standard input, printed
+# from the build directory OUT of the source tree SRC: paths made relative
+# to SRC (they are printed relative to OUT, or absolute), line and column
+# numbers and symbol offsets dropped.
+# Usage: normalize_reports SRC OUT
+normalize_reports() {
+	local src=$1 rel
+	rel=$(realpath -m --relative-to="$2" "$src")
 	awk -v a="$src/" -v b="$rel/" '
 		index($0, a) == 1 { $0 = substr($0, length(a) + 1) }
 		index($0, b) == 1 { $0 = substr($0, length(b) + 1) }
-		{ print }' "$raw" |
+		{ print }' |
 		sed -E -e 's#^([^: ]+):[0-9]+(:[0-9]+)?: #\1: #' \
 			-e 's#[+]0x[0-9a-f]+(/0x[0-9a-f]+)?##g'
 }
