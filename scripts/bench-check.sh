@@ -64,6 +64,34 @@ row() {
 		"$summary" "$reused" "$hits" "$misses"
 }
 
+# The wall time of each step of make check in the run NAME's log (the
+# "==> [N s] step" lines of check.sh), as "step|seconds" lines.
+# Usage: step_times NAME
+step_times() {
+	awk '/^==> \[[0-9]+ s\] / {
+			t = substr($2, 2) + 0
+			sub(/^==> \[[0-9]+ s\] /, "")
+			if (name != "") print name "|" t - last
+			name = $0
+			last = t
+		}' "$BUILD/bench/check-$1.log"
+}
+
+# A table of the steps' wall times in the runs fresh, message and code.
+steps_table() {
+	echo "| step | fresh | message | code |"
+	echo "|---|---|---|---|"
+	awk -F'|' 'FNR == 1 { run++ }
+		run == 1 { step[++n] = $1 }
+		{ secs[run, $1] = $2 }
+		function t(s) { return s == "" ? "-" : sprintf("%d min %02d s", s / 60, s % 60) }
+		END {
+			for (i = 1; i <= n; i++)
+				printf "| %s | %s | %s | %s |\n", step[i], t(secs[1, step[i]]),
+					t(secs[2, step[i]]), t(secs[3, step[i]])
+		}' <(step_times fresh) <(step_times message) <(step_times code)
+}
+
 # Add a line to the message of series/$patch in the clone.
 respin_message() {
 	local file=$clone/series/$patch
@@ -157,6 +185,8 @@ EOF2
 	row "fresh: clean clone, empty build/, compiler and checker caches" "$fresh"
 	row "message: one line added to the message of patch $n" "$message"
 	row "code: one line of code added to patch $n" "$code"
+	printf '\nEach step of make check (scripts/check.sh):\n\n'
+	steps_table
 } >"$out"
 cat "$out"
 [ "$same" = yes ] || die "the runs did not end with the same summary line"
