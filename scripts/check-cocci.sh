@@ -5,10 +5,10 @@
 # API). Every version of such a file that a commit makes, and the base's
 # version, is written to build/check-cocci/todo/BLOB/PATH, and coccicheck
 # runs once over those whose reports are not kept yet; they are kept per
-# version in CHECKER_CACHE. A report on a file at a commit that the base's
-# version of the file does not have (compared as multisets, line numbers
-# dropped) fails that commit; a commit that changes no such file is
-# skipped.
+# version in CHECKER_CACHE. A report on a file at a commit that neither
+# the base's version of the file nor the one before the commit has
+# (compared as multisets, line numbers dropped: normalize_reports) fails
+# that commit; a commit that changes no such file is skipped.
 # Usage: check-cocci.sh
 set -euo pipefail
 . "$(dirname "$0")/lib/lib.sh"
@@ -48,11 +48,18 @@ blob_at() {
 	git -C "$TREE" rev-parse -q --verify "$1:$2" || true
 }
 
-# The reports on the version BLOB of PATH, line numbers dropped (spatch
-# prints "PATH:LINE:COLUMN-COLUMN: text"); none for no BLOB.
+# The reports on the version BLOB of PATH, normalized (normalize_reports);
+# none for no BLOB.
 # Usage: normalized_reports BLOB PATH
 normalized_reports() {
-	[ -z "$1" ] || sed -E 's#^([^: ]+):[0-9]+:[0-9]+-[0-9]+: #\1: #' "$(kept_reports "$1" "$2")"
+	[ -z "$1" ] || normalize_reports <"$(kept_reports "$1" "$2")"
+}
+
+# The reports on PATH at COMMIT that the base's version does not have.
+# Usage: reports_beyond_base COMMIT PATH
+reports_beyond_base() {
+	warnings_added <(normalized_reports "$(blob_at base "$2")" "$2") \
+		<(normalized_reports "$(blob_at "$1" "$2")" "$2")
 }
 
 mapfile -t commits < <(git -C "$TREE" rev-list --reverse base..series)
@@ -79,19 +86,27 @@ if [ "$versions" -gt 0 ]; then
 	# patches; no configuration: coccicheck needs none.
 	own_worktree "$work/src"
 	git -C "$work/src" checkout -q -f --detach base
-	info "coccicheck on $versions file versions not checked before (log: $log)"
+	info "coccicheck on $versions versions of files not checked before (log: $log)"
 	if ! make -C "$work/src" O="$work/obj" coccicheck MODE=report \
 		M="$todo" J="$(nproc)" >"$log" 2>&1; then
 		log_tail "$log"
 		die "coccicheck failed (full log: $log)"
 	fi
+	# coccicheck prints each spatch command it runs: one per semantic patch.
+	scripts=$(find "$work/src/scripts/coccinelle" -name '*.cocci' | wc -l)
+	ran=$(grep -c '^[^ ]*spatch -D report ' "$log" || true)
+	[ "$ran" -eq "$scripts" ] ||
+		die "coccicheck ran $ran of the $scripts semantic patches (log: $log)"
 	# Keep each version's reports, paths relative to the kernel's tree.
 	(cd "$todo" && find . -type f | sed 's#^\./##') | while read -r file; do
 		blob=${file%%/*}
 		path=${file#*/}
-		grep -F "$todo/$file:" "$log" | sed "s#^$todo/$blob/##" \
-			>"$(kept_reports "$blob" "$path").tmp" || true
-		mv -f "$(kept_reports "$blob" "$path").tmp" "$(kept_reports "$blob" "$path")"
+		kept_file=$(kept_reports "$blob" "$path")
+		status=0
+		grep -F "$todo/$file:" "$log" >"$kept_file.tmp" || status=$?
+		[ "$status" -le 1 ] || die "cannot read $log"
+		sed -i "s#^$todo/$blob/##" "$kept_file.tmp"
+		mv -f "$kept_file.tmp" "$kept_file"
 	done
 fi
 
@@ -105,12 +120,18 @@ for commit in "${commits[@]}"; do
 		record SKIP "$name" "changes no C file of the kernel"
 		continue
 	fi
+	# What the commit adds beyond the base, less what the file had before
+	# it (an earlier commit added those).
 	new=$(for path in "${paths[@]}"; do
-		warnings_added <(normalized_reports "$(blob_at base "$path")" "$path") \
-			<(normalized_reports "$(blob_at "$commit" "$path")" "$path")
+		warnings_added <(reports_beyond_base "$commit^" "$path") \
+			<(reports_beyond_base "$commit" "$path")
 	done)
+	carried=$(for path in "${paths[@]}"; do reports_beyond_base "$commit" "$path"; done |
+		grep -c . || true)
 	if [ -z "$new" ]; then
-		record PASS "$name" "${#paths[@]} files"
+		note="${#paths[@]} files"
+		[ "$carried" -eq 0 ] || note+=", carrying $carried reports an earlier commit added"
+		record PASS "$name" "$note"
 		continue
 	fi
 	record FAIL "$name" "$(wc -l <<<"$new") new coccicheck reports"

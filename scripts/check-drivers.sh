@@ -5,8 +5,9 @@
 # the other directories the series touches that arches/ARCH.conf names
 # (driver_dirs), with sparse checking every object (make C=1): first at the
 # base, then at every commit of the series, oldest first. A compile error,
-# or a warning or sparse report that the base does not have, fails that
-# commit on that architecture.
+# or a warning or sparse report that the base does not have, fails the
+# commit that adds it on that architecture (a later commit that carries it
+# passes, and says so).
 # How: a private worktree (build/check-drivers/src) is checked out commit by
 # commit and every architecture keeps its build directory, so make rebuilds
 # what a patch touched. The objects of those directories are deleted before
@@ -169,6 +170,25 @@ checked_out=
 # same objects with the same warnings, and passes without a make.
 declare -A held
 
+# The last build of each architecture that compiled in this run, as its
+# log's path without .log: the warnings and reports a commit adds are
+# those that neither the base nor this build has, so that each fails the
+# commit that added it, not every commit after it too.
+declare -A compiled
+
+# The warnings (KIND warnings) or sparse reports (KIND sparse) of the build
+# whose log is LOG that the base does not have, less those that ARCH's
+# last compiled build had too (it added them, or carried them).
+# Usage: reports_added ARCH KIND LOG
+reports_added() {
+	local base=$logs/$1-base.$2 new=${3%.log}.$2 last=${compiled[$1]:-}
+	if [ -z "$last" ]; then
+		warnings_added "$base" "$new"
+	else
+		warnings_added <(warnings_added "$base" "$last.$2") <(warnings_added "$base" "$new")
+	fi
+}
+
 # Note that ARCH's build directory holds the passing build of COMMIT, and
 # what that build read.
 # Usage: hold ARCH COMMIT
@@ -245,8 +265,12 @@ for commit in "${commits[@]}"; do
 		fi
 		lost=$(lost_options "$arch")
 		warnings "$arch" "$log"
-		new=$(warnings_added "$logs/$arch-base.warnings" "${log%.log}.warnings")
-		new_sparse=$(warnings_added "$logs/$arch-base.sparse" "${log%.log}.sparse")
+		new=$(reports_added "$arch" warnings "$log")
+		new_sparse=$(reports_added "$arch" sparse "$log")
+		carried=$(($(count_of "$(warnings_added "$logs/$arch-base.warnings" \
+			"${log%.log}.warnings")") + $(count_of "$(warnings_added \
+			"$logs/$arch-base.sparse" "${log%.log}.sparse")")))
+		compiled[$arch]=${log%.log}
 		if [ -n "$lost" ]; then
 			record FAIL "$name" "options of kconfig/drivers*.config lost after the patch"
 			printf '%s\n' "$lost" | sed 's/^/  /' >&2
@@ -262,7 +286,10 @@ for commit in "${commits[@]}"; do
 			failed=1
 		else
 			verdict_begin
-			record PASS "$name"
+			note=
+			[ "$carried" -eq 0 ] ||
+				note="carries $carried warnings or sparse reports an earlier commit added"
+			record PASS "$name" ${note:+"$note"}
 			verdict_keep "$key"
 			hold "$arch" "$commit"
 		fi

@@ -25,6 +25,29 @@ rm -rf "$RESULTS"
 start=$SECONDS
 step() { info "[$((SECONDS - start)) s] $*"; }
 
+# How many failures are recorded so far.
+failures_recorded() {
+	if [ -f "$RESULTS/results.txt" ]; then
+		grep -c '^FAIL ' "$RESULTS/results.txt" || true
+	else
+		echo 0
+	fi
+}
+
+# Run scripts/NAME.sh with ARGs as a step: one that fails without having
+# recorded a failure (it stopped on an error before judging anything) is
+# recorded as a failure of its own, so that it cannot pass unseen.
+# Usage: run NAME [ARG...]
+run() {
+	local name=$1 before status=0
+	shift
+	before=$(failures_recorded)
+	"$S/$name.sh" "$@" || status=$?
+	if [ "$status" -ne 0 ] && [ "$(failures_recorded)" -eq "$before" ]; then
+		record FAIL "$name" "stopped with status $status before judging: see its error above"
+	fi
+}
+
 "$S/deps.sh"
 # The packages are part of every verdict's key: again, after deps.sh.
 verdict_context
@@ -35,37 +58,37 @@ if ! "$S/tree.sh"; then
 fi
 
 step "shellcheck on every script"
-"$S/lint.sh" || true
+run lint
 
 step "tests of build_changes, which decides the builds make check skips"
-"$S/test-lib.sh" || true
+run test-lib
 
 step "checkpatch --strict on every patch"
-"$S/checkpatch.sh" || true
+run checkpatch
 
 step "documentation: Documentation/iommu/ and kernel-doc"
-"$S/docs.sh" || true
+run docs
 
 step "every IOMMU driver (and VFIO, s390 PCI), W=1 and sparse, at every patch, on five architectures"
-"$S/check-drivers.sh" || true
+run check-drivers
 
 step "coccicheck on the C files each patch changes"
-"$S/check-cocci.sh" || true
+run check-cocci
 
 step "x86_64 build of every patch"
-"$S/check-bisect.sh" x86_64 || true
+run check-bisect x86_64
 
 step "every target in targets/ booted translated and passthrough, at the tip"
-"$S/boot.sh" translated,passthrough || true
+run boot translated,passthrough
 
 step "KUnit"
-"$S/kunit.sh" || true
+run kunit
 
 step "debug kernels: KUnit and vtd with KASAN, kmemleak, lockdep, ..."
-"$S/check-debug.sh" vtd || true
+run check-debug vtd
 
 step "fault injection: every allocation of VFIO's steps failed in turn, on vtd and smmuv3"
-"$S/check-faults.sh" vtd smmuv3 || true
+run check-faults vtd smmuv3
 
 step "done"
 exec "$S/lib/summary.sh"

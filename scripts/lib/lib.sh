@@ -243,13 +243,16 @@ build_warnings() {
 # directory OUT (the OBJECT.sparse files of scripts/lib/sparse-cached.sh),
 # in the objects' order, one per line as normalize_reports prints them: the
 # lines sparse continues a report with (the two types of a mismatch) are
-# joined to it. RAW receives them as printed, joined the same way.
+# joined to it, and its "in included file (through ...)" notes, which
+# locate the report that follows (whose path is the header's), are left
+# out. RAW receives them as printed, joined the same way.
 # Usage: sparse_reports SRC OUT RAW DIR...
 sparse_reports() {
 	local src=$1 out=$2 raw=$3
 	shift 3
 	(cd "$out" && find "$@" -name '*.o.sparse' | LC_ALL=C sort | xargs -r cat) |
-		awk '/^[^ :]+:[0-9]+:[0-9]+:    / && n {
+		awk '/^[^ :]+(:[0-9]+:[0-9]+)?: note: in included file/ { next }
+			/^[^ :]+:[0-9]+:[0-9]+:    / && n {
 				sub(/^[^ :]+:[0-9]+:[0-9]+: +/, "")
 				last = last " | " $0
 				next
@@ -260,20 +263,24 @@ sparse_reports() {
 	normalize_reports "$src" "$out" <"$raw"
 }
 
-# Normalize the compiler's or sparse's reports on standard input, printed
-# from the build directory OUT of the source tree SRC: paths made relative
-# to SRC (they are printed relative to OUT, or absolute), line and column
-# numbers and symbol offsets dropped.
-# Usage: normalize_reports SRC OUT
+# Normalize reports on standard input (the compiler's, sparse's,
+# coccicheck's) so that a report matches itself across commits: paths made
+# relative to the source tree SRC when given (tools print them relative to
+# the build directory OUT, or absolute), the position after the path
+# ("file:LINE:COLUMN:", coccicheck's "file:LINE:COLUMN-COLUMN:"), the
+# line numbers that messages cite ("on line 123") and symbol offsets
+# dropped.
+# Usage: normalize_reports [SRC OUT]
 normalize_reports() {
-	local src=$1 rel
-	rel=$(realpath -m --relative-to="$2" "$src")
-	awk -v a="$src/" -v b="$rel/" '
-		index($0, a) == 1 { $0 = substr($0, length(a) + 1) }
-		index($0, b) == 1 { $0 = substr($0, length(b) + 1) }
+	local src=${1:-} rel=
+	[ -z "$src" ] || rel=$(realpath -m --relative-to="$2" "$src")
+	awk -v a="${src:+$src/}" -v b="${rel:+$rel/}" '
+		a != "" && index($0, a) == 1 { $0 = substr($0, length(a) + 1) }
+		b != "" && index($0, b) == 1 { $0 = substr($0, length(b) + 1) }
 		{ print }' |
-		sed -E -e 's#^([^: ]+):[0-9]+(:[0-9]+)?: #\1: #' \
-			-e 's#[+]0x[0-9a-f]+(/0x[0-9a-f]+)?##g'
+		sed -E -e 's#^([^: ]+):[0-9]+(:[0-9]+(-[0-9]+)?)?: #\1: #' \
+			-e 's#[+]0x[0-9a-f]+(/0x[0-9a-f]+)?##g' \
+			-e 's#\<(lines?) [0-9]+(( and |, ?|-)[0-9]+)*#\1 N#g'
 }
 
 # Succeed if a build made from the source tree SRC at commit FROM may come

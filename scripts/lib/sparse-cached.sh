@@ -4,7 +4,7 @@
 # report written to OBJECT.sparse in the build directory instead of the
 # build's log, which holds the compiler's W=1 warnings alone.
 # A report is kept in SPARSE_CACHE under a key made of sparse's version,
-# the arguments and the contents of every file the object's compile read
+# this script, the arguments and the contents of every file the object's compile read
 # (its .cmd file: kbuild runs the checker after fixdep wrote it), so an
 # object whose inputs a patch did not change gets its report again without
 # sparse running. The source tree's path is written as @SRCTREE@ in the
@@ -26,6 +26,15 @@ mapfile -t inputs < <(awk -v o="$object" '
 	$1 == "deps_" o { on = 1; next }
 	on && NF && $1 != "\\" && $1 !~ /^\$\(wildcard/ { print $1 }
 	on && !/\\$/ { on = 0 }' "$cmd_file")
+# A .cmd file read wrong would key every report on the arguments alone.
+# (Its paths may be relative to the build directory: ccache's base
+# directory makes them so.)
+if [ ${#inputs[@]} -lt 2 ] ||
+	[ "$(realpath -m -- "${inputs[0]}")" != "$(realpath -m -- "$source")" ]; then
+	echo "sparse-cached.sh: $cmd_file names no source $source and its dependencies" >&2
+	exit 1
+fi
+
 # Print standard input with the source tree's path, when it is absolute,
 # written as @SRCTREE@ (or back again, with -r).
 # Usage: unplace [-r]
@@ -42,19 +51,23 @@ unplace() {
 
 key=$({
 	sparse --version
-	printf '%s\n' "$@" "${inputs[@]}" | unplace
-	cat -- include/generated/autoconf.h "${inputs[@]}"
+	sha256sum "$0" | cut -d' ' -f1
+	printf '%s\n' "$@" | unplace
+	sha256sum -- include/generated/autoconf.h "${inputs[@]}" | unplace
 } | sha256sum | cut -d' ' -f1)
 entry=$SPARSE_CACHE/${key:0:2}/$key
 
-# The entry: the report, then sparse's exit status on a line of its own.
+# Every warning: sparse prints only the first 100 of a file by default,
+# and a new one past those would go unseen. A run that fails (sparse
+# crashed, or was killed) is not kept.
 if [ ! -f "$entry" ]; then
 	mkdir -p "${entry%/*}"
-	status=0
-	sparse "$@" 2>"$entry.$$.raw" >/dev/null || status=$?
-	{ unplace <"$entry.$$.raw" && echo "$status"; } >"$entry.$$"
-	rm -f "$entry.$$.raw"
+	if ! sparse -fmax-warnings=unlimited "$@" 2>"$object.sparse" >/dev/null; then
+		cat "$object.sparse" >&2
+		exit 1
+	fi
+	unplace <"$object.sparse" >"$entry.$$"
 	mv -f "$entry.$$" "$entry"
+else
+	unplace -r <"$entry" >"$object.sparse"
 fi
-sed '$d' "$entry" | unplace -r >"$object.sparse"
-exit "$(tail -n 1 "$entry")"
