@@ -66,10 +66,13 @@ mapfile -t commits < <(git -C "$TREE" rev-list --reverse base..series)
 rm -rf "$todo"
 mkdir -p "$todo" "$kept"
 versions=0
+# Every version judged below, as "BLOB PATH": each must have its reports.
+needed=()
 for commit in "${commits[@]}"; do
 	while read -r path; do
 		for rev in "$commit" base; do
 			blob=$(blob_at "$rev" "$path")
+			[ -z "$blob" ] || needed+=("$blob $path")
 			if [ -z "$blob" ] || [ -f "$(kept_reports "$blob" "$path")" ] ||
 				[ -f "$todo/$blob/$path" ]; then
 				continue
@@ -109,6 +112,11 @@ if [ "$versions" -gt 0 ]; then
 		mv -f "$kept_file.tmp" "$kept_file"
 	done
 fi
+
+for version in "${needed[@]}"; do
+	[ -f "$(kept_reports "${version%% *}" "${version#* }")" ] ||
+		die "no reports kept for the version ${version%% *} of ${version#* }"
+done
 
 failed=0
 n=0
